@@ -1,0 +1,139 @@
+"""The calculator: counts completed and checked, stated percentages verified, every metric evaluated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from parcalc.counts import Counts, Finding
+from parcalc.dataset import Dataset, Row
+from parcalc.formatting import format_printed, parse_printed
+from parcalc.issues import LangText, Problem, error, warning
+from parcalc.metrics import Metric, Registry
+from parcalc.periods import Period
+
+
+@dataclass
+class RowResult:
+    """Counts (given and derived) and metrics for one period, level and unit."""
+
+    period: Period
+    level: str | None
+    unit: str | None
+    unit_name: str | None
+    counts: Counts
+    derived: frozenset[str]
+    metrics: dict[str, Fraction | None]
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class ComputeResult:
+    title: str | None
+    registry: Registry
+    metric_ids: list[str]
+    rows: list[RowResult]
+    problems: list[Problem]
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        return [*self.problems, *(p for r in self.rows for p in r.problems)]
+
+
+def _finding_problem(finding: Finding) -> Problem:
+    make = error if finding.severity == "error" else warning
+    problem = make(
+        finding.code,
+        identity=finding.identity,
+        total=finding.total,
+        parts_sum=finding.parts_sum,
+        gap=finding.gap,
+        abs_gap=abs(finding.gap),
+        gap_word="unaccounted for" if finding.gap > 0 else "more than received",
+    )
+    return problem.located(key=finding.key, gap=finding.gap)
+
+
+def _stated_problem(
+    metric: Metric, raw: str | float | int, counts: Counts, months: int | None, registry: Registry
+) -> Problem | None:
+    try:
+        printed = parse_printed(raw, rate=metric.is_rate)
+    except ValueError as exc:
+        return error("invalid-value", key=f"stated.{metric.id}", detail=str(exc))
+    value = metric.evaluate(counts, months)
+    if value is None:
+        inputs = metric.inputs(counts, months)
+        reason = (
+            LangText("its denominator is 0", "mẫu số bằng 0")
+            if inputs
+            else LangText("the counts it needs are not given", "thiếu số liệu để tính")
+        )
+        return warning("stated-no-data", metric=metric.id, stated=printed.text, reason=reason)
+    if printed.matches(value):
+        return None
+    others = [
+        m.id
+        for m in registry.values()
+        if m.id != metric.id
+        and m.kind == metric.kind
+        and (v := m.evaluate(counts, months)) is not None
+        and printed.matches(v)
+    ]
+    hint = LangText("", "")
+    if others:
+        names = ", ".join(others)
+        hint = LangText(f"; {printed.text} is {names}", f"; {printed.text} là {names}")
+    computed = LangText(format_printed(printed, value, "en"), format_printed(printed, value, "vi"))
+    return warning("stated-mismatch", metric=metric.id, stated=printed.text, computed=computed, hint=hint)
+
+
+def analyse(row: Row, registry: Registry, unit_name: str | None = None) -> RowResult:
+    """Complete and check one row's counts and evaluate every metric on them."""
+    counts, derived = row.counts.derive()
+    months = row.period.months
+    problems = [_finding_problem(f) for f in counts.check()]
+    for metric_id, raw in row.stated.items():
+        found = _stated_problem(registry[metric_id], raw, counts, months, registry)
+        if found is not None:
+            problems.append(found.located(metric=metric_id, key=f"stated.{metric_id}"))
+    origin = row.origins[0]
+    located = [p.located(**origin.at(p.key, **row.scope)) for p in problems]
+    metrics = registry.evaluate(counts, months, registry)
+    return RowResult(row.period, row.level, row.unit, unit_name, counts, derived, metrics, located)
+
+
+@dataclass(frozen=True)
+class Query:
+    """Which rows and metrics to report. Empty filters keep everything."""
+
+    periods: tuple[Period, ...] = ()
+    levels: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+
+    def keeps(self, row: RowResult) -> bool:
+        return (
+            (not self.periods or row.period in self.periods)
+            and (not self.levels or row.level in self.levels)
+            and (not self.units or row.unit in self.units)
+        )
+
+
+def sort_key(dataset: Dataset, row: RowResult) -> tuple[object, ...]:
+    return (row.period.start, row.period.end, dataset.level_rank(row.level), row.unit or "")
+
+
+def analyse_all(dataset: Dataset) -> list[RowResult]:
+    return [analyse(row, dataset.registry, dataset.unit_name(row.unit)) for row in dataset.rows]
+
+
+def compute(dataset: Dataset, query: Query = Query(), rows: Sequence[RowResult] | None = None) -> ComputeResult:
+    """The compute report: every row kept by the query, in period / level / unit order."""
+    results = list(rows) if rows is not None else analyse_all(dataset)
+    kept = sorted((r for r in results if query.keeps(r)), key=lambda r: sort_key(dataset, r))
+    metric_ids = list(query.metrics) or list(dataset.registry)
+    for row in kept:
+        row.metrics = {m: row.metrics.get(m) for m in metric_ids}
+    return ComputeResult(dataset.settings.title, dataset.registry, metric_ids, kept, [])

@@ -1,0 +1,292 @@
+"""Several data files -> one dataset: periods read, levels and units resolved, rows merged, all checked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from parcalc.counts import FIELD_IDS, Counts
+from parcalc.issues import InputError, Problem, did_you_mean, error
+from parcalc.loading import Source, load_sources
+from parcalc.metrics import BUILTIN_IDS, Metric, Registry
+from parcalc.model import Settings, Target, Unit
+from parcalc.periods import Period, PeriodError, parse_period
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a table came from, to locate problems found later."""
+
+    source: Source
+    table: str
+    path: tuple[str | int, ...]
+
+    def at(self, key: str | None = None, **scope: Any) -> dict[str, Any]:
+        """Location keywords for Problem.located()."""
+        path = (*self.path, *key.split(".")) if key else self.path
+        return {
+            "file": self.source.name,
+            "line": self.source.index.line_of(path),
+            "table": self.table,
+            "key": key,
+            **scope,
+        }
+
+
+@dataclass
+class Row:
+    """One figures table: a period, a level, an optional unit, its counts as given and stated values."""
+
+    period: Period
+    level: str
+    unit: str | None
+    counts: Counts
+    stated: dict[str, str | float | int]
+    origins: list[Origin]
+
+    @property
+    def scope(self) -> dict[str, str | None]:
+        return {"period": self.period.label, "level": self.level, "unit": self.unit}
+
+
+@dataclass
+class PlacedTarget:
+    target: Target
+    period: Period | None
+    origin: Origin
+
+
+@dataclass
+class Dataset:
+    settings: Settings
+    units: dict[str, Unit]
+    rows: list[Row]
+    targets: list[PlacedTarget]
+    registry: Registry
+    sources: list[Source] = field(default_factory=list)
+
+    def level_rank(self, level: str | None) -> int:
+        levels = self.settings.levels
+        return levels.index(level) if level in levels else len(levels)
+
+    def unit_name(self, unit: str | None) -> str | None:
+        return self.units[unit].name if unit in self.units else None
+
+    def parse_period(self, value: Any) -> Period:
+        return parse_period(value, self.settings.period_start_day)
+
+
+def _merge_settings(sources: Sequence[Source], problems: list[Problem]) -> Settings:
+    merged: dict[str, Any] = {}
+    for source in sources:
+        given = source.data.parcalc.model_dump(exclude_unset=True)
+        for key, value in given.items():
+            if key in merged and merged[key] != value and key != "title":
+                problems.append(
+                    error("settings-conflict", key=key, first=merged[key], second=value).located(
+                        file=source.name,
+                        line=source.index.line_of(("parcalc", key)),
+                        table="parcalc",
+                        key=key,
+                    )
+                )
+            merged.setdefault(key, value)
+    return Settings(**merged)
+
+
+def _units(sources: Sequence[Source], settings: Settings, problems: list[Problem]) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    origins: dict[str, Origin] = {}
+    for source in sources:
+        for i, unit in enumerate(source.data.units):
+            origin = Origin(source, f"units[{i}]", ("units", i))
+            if unit.id in units:
+                problems.append(error("duplicate-id", what="unit", value=unit.id).located(**origin.at("id")))
+                continue
+            units[unit.id] = unit
+            origins[unit.id] = origin
+            if unit.level not in settings.levels:
+                problems.append(_unknown_level(unit.level, settings).located(**origin.at("level")))
+    for unit_id, unit in units.items():
+        if unit.parent is not None and unit.parent not in units:
+            hint = did_you_mean(unit.parent, set(units))
+            problems.append(
+                error("unknown-parent", value=unit.parent, hint=hint).located(**origins[unit_id].at("parent"))
+            )
+    return units
+
+
+def _unknown_level(level: str, settings: Settings) -> Problem:
+    return error(
+        "unknown-level",
+        value=level,
+        choices=", ".join(settings.levels),
+        hint=did_you_mean(level, settings.levels),
+    )
+
+
+def _registry(sources: Sequence[Source], problems: list[Problem]) -> Registry:
+    custom: dict[str, Metric] = {}
+    for source in sources:
+        for i, definition in enumerate(source.data.metrics):
+            origin = Origin(source, f"metrics[{i}]", ("metrics", i))
+            if definition.id in BUILTIN_IDS:
+                problems.append(error("metric-id-taken", value=definition.id).located(**origin.at("id")))
+                continue
+            if definition.id in custom:
+                problems.append(error("duplicate-id", what="metric", value=definition.id).located(**origin.at("id")))
+                continue
+            bad = False
+            for side in ("numerator", "denominator"):
+                for name in getattr(definition, side):
+                    if name not in FIELD_IDS:
+                        hint = did_you_mean(name, FIELD_IDS)
+                        problems.append(error("unknown-field", value=name, hint=hint).located(**origin.at(side)))
+                        bad = True
+            if not bad:
+                custom[definition.id] = Metric(
+                    definition.id,
+                    definition.label.vi,
+                    definition.label.en,
+                    tuple(definition.numerator),
+                    tuple(definition.denominator),
+                    builtin=False,
+                )
+    return Registry(custom.values())
+
+
+def _rows(
+    sources: Sequence[Source],
+    settings: Settings,
+    units: dict[str, Unit],
+    registry: Registry,
+    problems: list[Problem],
+) -> list[Row]:
+    rows: dict[tuple[Period, str, str | None], Row] = {}
+    for source in sources:
+        for i, figures in enumerate(source.data.figures):
+            origin = Origin(source, f"figures[{i}]", ("figures", i))
+            given = figures.model_dump(exclude_none=True)
+            scope = {"level": figures.level, "unit": figures.unit}
+            raw_period = given["period"]
+            scope["period"] = raw_period if isinstance(raw_period, str) else None
+            try:
+                period = parse_period(raw_period, settings.period_start_day)
+            except PeriodError as exc:
+                problems.append(error("bad-period", detail=str(exc)).located(**origin.at("period", **scope)))
+                continue
+            scope["period"] = period.label
+            ok = _check_scope(figures.level, figures.unit, settings, units, problems, origin, scope)
+            for metric_id in figures.stated:
+                if metric_id not in registry:
+                    hint = did_you_mean(metric_id, set(registry))
+                    problems.append(
+                        error("unknown-metric", value=metric_id, hint=hint).located(
+                            **origin.at(f"stated.{metric_id}", **scope)
+                        )
+                    )
+                    ok = False
+            if not ok:
+                continue
+            counts = {k: v for k, v in given.items() if k in FIELD_IDS}
+            key = (period, figures.level, figures.unit)
+            if key not in rows:
+                rows[key] = Row(period, figures.level, figures.unit, Counts(counts), dict(figures.stated), [origin])
+                continue
+            row = rows[key]
+            merged = dict(row.counts)
+            for name, value in counts.items():
+                if name in merged and merged[name] != value:
+                    first = row.origins[0]
+                    problems.append(
+                        error(
+                            "duplicate-row",
+                            key=name,
+                            first=f"{first.source.name} {first.table}",
+                            second=f"{source.name} {origin.table}",
+                        ).located(**origin.at(name, **scope))
+                    )
+                merged[name] = value
+            row.counts = Counts(merged)
+            row.stated.update(figures.stated)
+            row.origins.append(origin)
+    return list(rows.values())
+
+
+def _check_scope(
+    level: str,
+    unit: str | None,
+    settings: Settings,
+    units: dict[str, Unit],
+    problems: list[Problem],
+    origin: Origin,
+    scope: dict[str, Any],
+) -> bool:
+    if level not in settings.levels:
+        problems.append(_unknown_level(level, settings).located(**origin.at("level", **scope)))
+        return False
+    if unit is None or not units:
+        return True
+    if unit not in units:
+        hint = did_you_mean(unit, set(units))
+        problems.append(error("unknown-unit", value=unit, hint=hint).located(**origin.at("unit", **scope)))
+        return False
+    if units[unit].level != level:
+        problems.append(
+            error("unit-level-mismatch", value=unit, expected=units[unit].level, actual=level).located(
+                **origin.at("level", **scope)
+            )
+        )
+        return False
+    return True
+
+
+def _targets(
+    sources: Sequence[Source],
+    settings: Settings,
+    units: dict[str, Unit],
+    registry: Registry,
+    problems: list[Problem],
+) -> list[PlacedTarget]:
+    placed: list[PlacedTarget] = []
+    names: set[str] = set()
+    for source in sources:
+        for i, target in enumerate(source.data.targets):
+            origin = Origin(source, f"targets[{i}]", ("targets", i))
+            if target.name in names:
+                problems.append(error("duplicate-id", what="target", value=target.name).located(**origin.at("name")))
+            names.add(target.name)
+            if target.metric not in registry:
+                hint = did_you_mean(target.metric, set(registry))
+                problems.append(error("unknown-metric", value=target.metric, hint=hint).located(**origin.at("metric")))
+            if target.level is not None and target.level not in settings.levels:
+                problems.append(_unknown_level(target.level, settings).located(**origin.at("level")))
+            if target.unit is not None and units and target.unit not in units:
+                hint = did_you_mean(target.unit, set(units))
+                problems.append(error("unknown-unit", value=target.unit, hint=hint).located(**origin.at("unit")))
+            period = None
+            if target.period is not None:
+                try:
+                    period = parse_period(target.model_dump()["period"], settings.period_start_day)
+                except PeriodError as exc:
+                    problems.append(error("bad-period", detail=str(exc)).located(**origin.at("period")))
+            placed.append(PlacedTarget(target, period, origin))
+    return placed
+
+
+def build(sources: Sequence[Source]) -> Dataset:
+    """Check the files against each other; raise InputError with every problem found."""
+    problems: list[Problem] = []
+    settings = _merge_settings(sources, problems)
+    units = _units(sources, settings, problems)
+    registry = _registry(sources, problems)
+    rows = _rows(sources, settings, units, registry, problems)
+    targets = _targets(sources, settings, units, registry, problems)
+    if problems:
+        raise InputError(problems)
+    return Dataset(settings, units, rows, targets, registry, list(sources))
+
+
+def load(files: Sequence[str] | None) -> Dataset:
+    return build(load_sources(files))

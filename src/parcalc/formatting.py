@@ -1,0 +1,177 @@
+"""Numbers for people: rounding, locale and the display rules, in one place.
+
+Vietnamese style is the default: 226.593 (thousands dot) and 4,44% (decimal comma, no space). A rate
+that is not exactly 100% is never shown as 100%, nor one that is not exactly 0 as 0%: the display
+moves to the nearest value that tells the truth (99,99%, 0,01%).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+NO_DATA = {"vi": "không có số liệu", "en": "no data"}
+NO_DATA_MARK = "–"  # in tables, with NO_DATA as its legend
+HUNDRED = Fraction(100)
+
+
+def _decimal(value: Fraction, precision: int, rounding: str) -> Decimal:
+    # Integer arithmetic, so that the rounding decision is exact, never a float's.
+    whole, rest = divmod(value.numerator * 10**precision, value.denominator)
+    if rounding == ROUND_HALF_UP and 2 * rest >= value.denominator:
+        whole += 1
+    return Decimal(whole).scaleb(-precision)
+
+
+def round_half_up(value: Fraction, precision: int) -> Decimal:
+    """Round half away from zero for the non-negative values used here, exactly."""
+    return _decimal(value, precision, ROUND_HALF_UP)
+
+
+def truncate(value: Fraction, precision: int) -> Decimal:
+    return _decimal(value, precision, ROUND_DOWN)
+
+
+def _group(digits: str, sep: str) -> str:
+    head = len(digits) % 3 or 3
+    return sep.join([digits[:head], *[digits[i : i + 3] for i in range(head, len(digits), 3)]])
+
+
+def format_decimal(value: Decimal, lang: str) -> str:
+    """A decimal number with the language's separators: 1.234,5 (vi) or 1,234.5 (en)."""
+    thousands, point = (".", ",") if lang == "vi" else (",", ".")
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):f}"
+    whole, _, fraction = text.partition(".")
+    return sign + _group(whole, thousands) + (point + fraction if fraction else "")
+
+
+def format_count(value: int | None, lang: str) -> str:
+    if value is None:
+        return NO_DATA[lang]
+    return format_decimal(Decimal(value), lang)
+
+
+def displayed_percent(value: Fraction, precision: int) -> Decimal:
+    """The percentage as it will be shown, after the never-100-never-0 rule."""
+    percent = value * HUNDRED
+    shown = round_half_up(percent, precision)
+    step = Decimal(1).scaleb(-precision)
+    if shown >= 100 and percent < HUNDRED:
+        return Decimal(100) - step
+    if shown == 0 and percent > 0:
+        return step
+    return shown
+
+
+def format_rate(value: Fraction | None, precision: int, lang: str) -> str:
+    if value is None:
+        return NO_DATA[lang]
+    return format_decimal(displayed_percent(value, precision), lang) + "%"
+
+
+def format_number(value: Fraction | None, precision: int, lang: str) -> str:
+    if value is None:
+        return NO_DATA[lang]
+    return format_decimal(round_half_up(value, precision), lang)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A value as a report printed it: its digits, how many decimals, and whether it was a percentage."""
+
+    text: str
+    value: Decimal  # in printed units: 4.44 for "4,44%"
+    decimals: int
+    percent: bool
+
+    def matches(self, computed: Fraction) -> bool:
+        """Whether ``computed`` (a fraction for a percentage) prints as this, rounded or truncated."""
+        shown = computed * HUNDRED if self.percent else computed
+        if shown < 0:
+            return False
+        return self.value in (round_half_up(shown, self.decimals), truncate(shown, self.decimals))
+
+
+def _read_number(body: str) -> tuple[Decimal, int] | None:
+    """Digits with a decimal comma or point and optional thousands groups; None when malformed."""
+    body = body.replace(" ", "").replace("\u00a0", "")
+    if not re.fullmatch(r"\d+(?:[.,]\d+)*", body):
+        return None
+    dots, commas = body.count("."), body.count(",")
+    point: str | None = None
+    thousands: str | None = None
+    if dots and commas:
+        point = "." if body.rfind(".") > body.rfind(",") else ","
+        thousands = "," if point == "." else "."
+    elif dots + commas == 1:
+        point = "." if dots else ","
+    elif dots or commas:
+        thousands = "." if dots else ","
+    whole, _, fraction = body.partition(point) if point else (body, "", "")
+    if thousands:
+        head, *groups = whole.split(thousands)
+        if len(head) > 3 or any(len(g) != 3 for g in groups) or (point and thousands in fraction):
+            return None
+        whole = head + "".join(groups)
+    return Decimal(f"{whole}.{fraction}" if fraction else whole), len(fraction)
+
+
+def parse_printed(raw: str | float | int, *, rate: bool) -> Printed:
+    """Read "8,57%", "8.57%", "1.234,5" or a number; a bare number for a rate is a fraction (0.0857).
+
+    Raises ValueError with a readable reason.
+    """
+    if isinstance(raw, bool):
+        raise ValueError(f'expected a percentage such as "4,44%" or a number, got {raw!r}')
+    if isinstance(raw, int | float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise ValueError(f"{raw!r} is not a number")
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if number < 0:
+            raise ValueError(f"{raw!r} is negative")
+        decimals = max(0, -int(number.normalize().as_tuple().exponent)) if number else 0
+        if rate:
+            return Printed(repr(raw), number * 100, max(0, decimals - 2), True)
+        return Printed(repr(raw), number, decimals, False)
+    text = raw.strip()
+    percent = text.endswith("%")
+    read = _read_number(text.removesuffix("%").strip())
+    if read is None:
+        raise ValueError(f"cannot read {raw!r} as a number or percentage")
+    number, decimals = read
+    if percent and not rate:
+        raise ValueError(f"{raw!r} is a percentage, but this metric is not a rate")
+    if rate and not percent:
+        return Printed(text, number * 100, max(0, decimals - 2), True)
+    return Printed(text, number, decimals, percent)
+
+
+def format_printed(printed: Printed, computed: Fraction, lang: str) -> str:
+    """The computed value at two more decimals than printed, to show how far apart they are."""
+    shown = computed * HUNDRED if printed.percent else computed
+    text = format_decimal(round_half_up(shown, printed.decimals + 2), lang)
+    return text + ("%" if printed.percent else "")
+
+
+def cell_text(kind: str, value: object, precision: int, lang: str) -> str:
+    """A table cell for people, by its column kind; no data is a dash (see NO_DATA_MARK)."""
+    if value is None:
+        return NO_DATA_MARK
+    if kind == "count" and isinstance(value, int):
+        return format_count(value, lang)
+    if kind == "rate" and isinstance(value, Fraction):
+        return format_rate(value, precision, lang)
+    if kind == "number" and isinstance(value, Fraction | int):
+        return format_number(Fraction(value), precision, lang)
+    return str(value)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Text that a spreadsheet would run as a formula, made inert (OWASP CSV injection advice)."""
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -1,0 +1,172 @@
+"""Problems found in the input: a stable code, a severity, a location and a message in vi or en."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+# code -> (English template, Vietnamese template). Parameters are filled with str.format.
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "encoding": ("the file is not UTF-8 text ({detail})", "tệp không phải văn bản UTF-8 ({detail})"),
+    "toml-syntax": ("TOML syntax error: {detail}", "lỗi cú pháp TOML: {detail}"),
+    "json-syntax": ("JSON syntax error: {detail}", "lỗi cú pháp JSON: {detail}"),
+    "unknown-key": ("unknown key {key!r}{hint}", "khóa không hợp lệ {key!r}{hint}"),
+    "missing-key": ("required key {key!r} is missing", "thiếu khóa bắt buộc {key!r}"),
+    "invalid-value": ("{key}: {detail}", "{key}: {detail}"),
+    "invalid-count": (
+        "{key} must be a whole number of dossiers, 0 or more (got {value})",
+        "{key} phải là số nguyên không âm (giá trị {value})",
+    ),
+    "bad-period": ("{detail}", "kỳ báo cáo không hợp lệ: {detail}"),
+    "unknown-level": (
+        "level {value!r} is not one of the levels in [parcalc] levels ({choices}){hint}",
+        "cấp {value!r} không có trong danh sách cấp ({choices}){hint}",
+    ),
+    "unknown-unit": (
+        "unit {value!r} is not in [[units]]{hint}",
+        "đơn vị {value!r} không có trong [[units]]{hint}",
+    ),
+    "unit-level-mismatch": (
+        "unit {value!r} is registered at level {expected!r}, not {actual!r}",
+        "đơn vị {value!r} thuộc cấp {expected!r}, không phải {actual!r}",
+    ),
+    "unknown-parent": (
+        "parent {value!r} is not in [[units]]{hint}",
+        "đơn vị cha {value!r} không có trong [[units]]{hint}",
+    ),
+    "duplicate-row": (
+        "{key} is given twice for the same period, level and unit ({first} and {second})",
+        "{key} được khai báo hai lần cho cùng kỳ, cấp và đơn vị ({first} và {second})",
+    ),
+    "duplicate-id": ("{what} {value!r} is declared twice", "{what} {value!r} được khai báo hai lần"),
+    "unknown-metric": ("unknown metric {value!r}{hint}", "chỉ tiêu không tồn tại {value!r}{hint}"),
+    "unknown-field": (
+        "{value!r} is not a count field{hint}",
+        "{value!r} không phải là trường số liệu{hint}",
+    ),
+    "metric-id-taken": (
+        "metric id {value!r} is a built-in metric; choose another id",
+        "mã {value!r} trùng với chỉ tiêu có sẵn; hãy chọn mã khác",
+    ),
+    "settings-conflict": (
+        "[parcalc] {key} is {first} in one file and {second} in another",
+        "[parcalc] {key} là {first} ở một tệp và {second} ở tệp khác",
+    ),
+    "part-exceeds-total": (
+        "parts larger than their total: {identity} gives {parts_sum} > {total}",
+        "thành phần lớn hơn tổng: {identity} cho {parts_sum} > {total}",
+    ),
+    "identity-gap": (
+        "{identity} does not add up: {total} vs {parts_sum} ({gap:+d} dossiers)",
+        "{identity} không khớp: {total} so với {parts_sum} (chênh {gap:+d} hồ sơ)",
+    ),
+    "balance-gap": (
+        "received {total} vs resolved + pending + withdrawn = {parts_sum}: {abs_gap} dossiers {gap_word}",
+        "tiếp nhận {total} nhưng đã giải quyết + đang giải quyết + rút = {parts_sum}: chênh {gap:+d} hồ sơ",
+    ),
+    "stated-mismatch": (
+        "stated {metric} {stated} does not match the counts: computed {computed}{hint}",
+        "{metric} công bố {stated} không khớp với số liệu: tính được {computed}{hint}",
+    ),
+    "stated-no-data": (
+        "stated {metric} {stated} cannot be checked: {reason}",
+        "không kiểm tra được {metric} công bố {stated}: {reason}",
+    ),
+    "empty-input": ("{detail}", "{detail}"),
+}
+
+
+@dataclass(frozen=True)
+class LangText:
+    """A message part that reads differently in each language."""
+
+    en: str
+    vi: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    severity: Severity
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+    file: str | None = None
+    line: int | None = None
+    table: str | None = None
+    key: str | None = None
+    period: str | None = None
+    level: str | None = None
+    unit: str | None = None
+    metric: str | None = None
+    gap: int | None = None
+
+    def message(self, lang: str = "en") -> str:
+        en, vi = TEMPLATES[self.code]
+        params = {k: (v.vi if lang == "vi" else v.en) if isinstance(v, LangText) else v for k, v in self.params.items()}
+        return (vi if lang == "vi" else en).format(**params)
+
+    def located(self, **where: Any) -> Problem:
+        """The same problem with more of its location filled in (what is already known is kept)."""
+        return replace(self, **{k: v for k, v in where.items() if getattr(self, k) is None})
+
+    def where(self) -> str:
+        """The location as one readable phrase, leaving out what is unknown."""
+        head = self.file or ""
+        if self.line is not None:
+            head += f":{self.line}"
+        scope = " / ".join(x for x in (self.period, self.level, self.unit) if x)
+        parts = [p for p in (head, self.table, f"({scope})" if scope else "") if p]
+        if self.key:
+            parts.append(self.key)
+        return " ".join(parts)
+
+    def line_text(self, lang: str = "en") -> str:
+        """One line for standard error."""
+        where = self.where()
+        prefix = f"{where}: " if where else ""
+        return f"{prefix}{self.severity}: {self.message(lang)} [{self.code}]"
+
+    def to_json(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message(lang),
+            "file": self.file,
+            "line": self.line,
+            "table": self.table,
+            "key": self.key,
+            "period": self.period,
+            "level": self.level,
+            "unit": self.unit,
+            "metric": self.metric,
+            "gap": self.gap,
+        }
+
+
+def error(code: str, **params: Any) -> Problem:
+    return Problem(code, "error", params)
+
+
+def warning(code: str, **params: Any) -> Problem:
+    return Problem(code, "warning", params)
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean ...?)' hint, or '' when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class InputError(Exception):
+    """The input has errors; every problem found is carried so that all are reported at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.line_text() for p in problems))
+        self.problems = problems

@@ -1,0 +1,257 @@
+"""Reading data files: bytes -> TOML (or JSON) -> model, every problem located by file, line and key."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from parcalc.issues import InputError, Problem, did_you_mean, error
+from parcalc.model import DataFile
+
+STDIN = "-"
+DEFAULT_FILE = "data.toml"
+
+
+class UsageError(Exception):
+    """A problem with how parcalc was called (exit 2), such as a file that does not exist."""
+
+
+@dataclass
+class LineIndex:
+    """Where each table and key of a TOML text starts, by its path: ('figures', 3, 'pending') -> line."""
+
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+
+    def line_of(self, path: Sequence[str | int]) -> int | None:
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+_ARRAY_HEADER = re.compile(r"^\s*\[\[\s*([^\[\]]+?)\s*\]\]")
+_TABLE_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\" ]+?)\s*=")
+
+
+def index_lines(text: str) -> LineIndex:
+    """A light scan of hand-written TOML for line numbers (tomllib does not report them)."""
+    index = LineIndex()
+    counters: dict[str, int] = {}
+    current: tuple[str | int, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := _ARRAY_HEADER.match(line):
+            name = match.group(1).strip()
+            position = counters.get(name, -1) + 1
+            counters[name] = position
+            current = (name, position)
+        elif match := _TABLE_HEADER.match(line):
+            head, *rest = [part.strip().strip('"') for part in match.group(1).split(".")]
+            current = (head, counters[head], *rest) if head in counters else (head, *rest)
+        elif match := _KEY.match(line):
+            keys = [part.strip().strip('"') for part in match.group(1).split(".")]
+            index.lines.setdefault((*current, *keys), number)
+            continue
+        else:
+            continue
+        index.lines.setdefault(current, number)
+    return index
+
+
+@dataclass
+class Source:
+    """One data file as read: its name, its model and where its tables start."""
+
+    name: str
+    data: DataFile
+    index: LineIndex
+
+
+def read_bytes(name: str) -> bytes:
+    if name == STDIN:
+        if sys.stdin is None or sys.stdin.closed:
+            raise UsageError("standard input is closed; give a data file or pipe one in")
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            raise UsageError("standard input is empty; pipe a data file in or name one")
+        return data
+    path = Path(name)
+    if not path.exists():
+        raise UsageError(f"{name}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{name}: is a folder, not a data file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+
+
+def decode(name: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        detail = f"invalid byte 0x{raw[exc.start]:02x} at byte offset {exc.start}"
+        raise InputError([error("encoding", detail=detail).located(file=name)]) from None
+
+
+_TOML_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
+
+
+def parse_text(name: str, text: str) -> tuple[dict[str, Any], LineIndex]:
+    if name.lower().endswith(".json"):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problem = error("json-syntax", detail=f"{exc.msg} (column {exc.colno})")
+            raise InputError([problem.located(file=name, line=exc.lineno)]) from None
+        if not isinstance(value, dict):
+            raise InputError([error("json-syntax", detail="the top level must be an object").located(file=name)])
+        return value, LineIndex()
+    try:
+        return tomllib.loads(text), index_lines(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = None
+        if match := _TOML_POSITION.match(message):
+            message = f"{match.group(1)} (column {match.group(3)})"
+            line = int(match.group(2))
+        raise InputError([error("toml-syntax", detail=message).located(file=name, line=line)]) from None
+    except RecursionError:
+        raise InputError([error("toml-syntax", detail="nesting is too deep").located(file=name)]) from None
+
+
+def _table_name(loc: Sequence[str | int]) -> tuple[str | None, str | None]:
+    """('figures', 3, 'stated', 'late_rate') -> ('figures[3]', 'stated.late_rate')."""
+    if not loc:
+        return None, None
+    head, *rest = loc
+    table = str(head)
+    if rest and isinstance(rest[0], int):
+        table = f"{head}[{rest[0]}]"
+        rest = rest[1:]
+    key = ""
+    for part in rest:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return table, key or None
+
+
+def _model_fields(loc: Sequence[str | int], raw: dict[str, Any]) -> list[str]:
+    """The keys allowed where an unknown key was found, for a 'did you mean' hint."""
+    from pydantic import BaseModel
+
+    from parcalc import model
+
+    models: dict[str, type[BaseModel]] = {
+        "parcalc": model.Settings,
+        "units": model.Unit,
+        "figures": model.Figures,
+        "targets": model.Target,
+        "metrics": model.MetricDef,
+    }
+    if len(loc) == 1:
+        return list(model.DataFile.model_fields)
+    chosen = models.get(str(loc[0]))
+    if chosen is None:
+        return []
+    depth = 1 if loc[0] == "parcalc" else 2
+    if len(loc) > depth + 1 and loc[depth] == "period":
+        return ["start", "end"]
+    if len(loc) > depth + 1 and loc[depth] == "label":
+        return ["vi", "en"]
+    return list(chosen.model_fields)
+
+
+def _problem_from(err: Any, raw: dict[str, Any]) -> Problem:
+    loc: tuple[str | int, ...] = tuple(err["loc"])
+    # Pydantic names the union branch it tried ("str", "DateWindow"); it is noise for a reader.
+    loc = tuple(p for p in loc if p not in ("str", "DateWindow", "float", "int") or p == loc[0])
+    kind = err["type"]
+    table, key = _table_name(loc)
+    last = str(loc[-1]) if loc else ""
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        problem = error("unknown-key", key=last, hint=did_you_mean(last, _model_fields(loc, raw)))
+    elif kind == "missing":
+        problem = error("missing-key", key=last)
+    elif loc and loc[0] == "figures" and kind in {"int_type", "greater_than_equal", "int_from_float"}:
+        problem = error("invalid-count", key=last, value=_show(value))
+    else:
+        problem = error("invalid-value", key=key or last or "file", detail=f"{err['msg']} (got {_show(value)})")
+    return problem.located(table=table, key=key)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _scope(raw: dict[str, Any], loc: Sequence[str | int]) -> dict[str, str | None]:
+    """The period / level / unit of the figures row a problem is in, to say where it is."""
+    if len(loc) < 2 or loc[0] != "figures" or not isinstance(loc[1], int):
+        return {}
+    rows = raw.get("figures")
+    if not isinstance(rows, list) or loc[1] >= len(rows) or not isinstance(rows[loc[1]], dict):
+        return {}
+    row = rows[loc[1]]
+    return {k: v if isinstance(v, str) else None for k in ("period", "level", "unit") if (v := row.get(k))}
+
+
+def validate_model(name: str, raw: dict[str, Any], index: LineIndex) -> DataFile:
+    try:
+        return DataFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            problem = _problem_from(err, raw)
+            problems.append(problem.located(file=name, line=index.line_of(loc), **_scope(raw, loc)))
+        raise InputError(problems) from None
+
+
+Reader = Callable[[str, bytes], tuple[dict[str, Any], LineIndex]]
+
+
+def _read_text_file(name: str, raw: bytes) -> tuple[dict[str, Any], LineIndex]:
+    return parse_text(name, decode(name, raw))
+
+
+# Readers by file suffix; a data file of any other name is read as TOML.
+READERS: dict[str, Reader] = {}
+
+
+def load_source(name: str) -> Source:
+    raw = read_bytes(name)
+    reader = READERS.get(Path(name).suffix.lower(), _read_text_file)
+    data, index = reader(name, raw)
+    return Source("<stdin>" if name == STDIN else name, validate_model(name, data, index), index)
+
+
+def resolve_files(files: Sequence[str] | None) -> list[str]:
+    if files:
+        return list(files)
+    if not Path(DEFAULT_FILE).exists():
+        raise UsageError(f"no data file given and no {DEFAULT_FILE} in the current folder")
+    return [DEFAULT_FILE]
+
+
+def load_sources(files: Sequence[str] | None) -> list[Source]:
+    """Every file read and checked against the model; all files' problems are reported together."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for name in resolve_files(files):
+        try:
+            sources.append(load_source(name))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return sources

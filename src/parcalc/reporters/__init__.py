@@ -1,0 +1,26 @@
+"""Reporters: each renders a Report in one format, behind one function ``render(report, options)``."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+from parcalc.report import Options, Report
+
+# format -> module; modules are imported only when used, to keep start-up fast.
+FORMATS: dict[str, str] = {
+    "table": "parcalc.reporters.table",
+    "json": "parcalc.reporters.json",
+    "csv": "parcalc.reporters.csv",
+    "markdown": "parcalc.reporters.markdown",
+}
+
+
+class Renderer(Protocol):
+    def __call__(self, report: Report, options: Options) -> str | bytes: ...
+
+
+def render(fmt: str, report: Report, options: Options) -> str | bytes:
+    module = importlib.import_module(FORMATS[fmt])
+    renderer: Renderer = module.render
+    return renderer(report, options)

@@ -1,0 +1,33 @@
+"""Markdown: the tables people read, as pipe tables with formatted numbers."""
+
+from __future__ import annotations
+
+from parcalc.formatting import NO_DATA, NO_DATA_MARK, cell_text
+from parcalc.report import Options, Report, Table
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _table(table: Table, options: Options) -> list[str]:
+    lines = [f"### {_escape(table.title)}", ""]
+    lines.append("| " + " | ".join(_escape(c.header) for c in table.columns) + " |")
+    lines.append("|" + "|".join("---" if c.kind == "text" else "---:" for c in table.columns) + "|")
+    for row in table.rows:
+        cells = [
+            _escape(cell_text(c.kind, v, options.precision, options.lang))
+            for c, v in zip(table.columns, row, strict=True)
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def render(report: Report, options: Options) -> str:
+    title = report.payload.get("title")
+    lines = [f"## {_escape(title)}", ""] if isinstance(title, str) else []
+    for table in report.tables:
+        lines.extend(_table(table, options))
+    if any(None in row for table in report.tables for row in table.rows):
+        lines.extend([f"{NO_DATA_MARK} {NO_DATA[options.lang]}", ""])
+    return "\n".join(lines)
