@@ -15,7 +15,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "json-syntax": ("JSON syntax error: {detail}", "lỗi cú pháp JSON: {detail}"),
     "unknown-key": ("unknown key {key!r}{hint}", "khóa không hợp lệ {key!r}{hint}"),
     "missing-key": ("required key {key!r} is missing", "thiếu khóa bắt buộc {key!r}"),
-    "invalid-value": ("{key}: {detail}", "{key}: {detail}"),
+    "invalid-value": ("{detail}", "{detail}"),
     "invalid-count": (
         "{key} must be a whole number of dossiers, 0 or more (got {value})",
         "{key} phải là số nguyên không âm (giá trị {value})",
@@ -76,6 +76,26 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "không kiểm tra được {metric} công bố {stated}: {reason}",
     ),
     "empty-input": ("{detail}", "{detail}"),
+    "invalid-target": ("target {name!r}: {detail}", "chỉ tiêu {name!r}: {detail}"),
+    "invalid-band": ("band {name!r}: {detail}", "mức xếp loại {name!r}: {detail}"),
+    "missing-periods": (
+        "{period} is incomplete: no figures for {missing} (left out, not counted as zero)",
+        "{period} thiếu số liệu của {missing} (không tính, không coi là 0)",
+    ),
+    "carry-over-gap": (
+        "carried over {carried_over} at the start of {period} but pending {pending} at the end of "
+        "{previous}: {gap:+d} dossiers",
+        "tồn chuyển sang {carried_over} đầu kỳ {period} nhưng đang giải quyết cuối kỳ {previous} là "
+        "{pending}: chênh {gap:+d} hồ sơ",
+    ),
+    "not-summable": (
+        "{key} cannot be added over the months of {period}; left empty",
+        "{key} không cộng dồn được qua các tháng của {period}; để trống",
+    ),
+    "not-rolled-down": (
+        "{period} is longer than a {grain} and cannot be split; left out of the roll-up",
+        "kỳ {period} dài hơn một {grain}, không chia nhỏ được; không đưa vào tổng hợp",
+    ),
 }
 
 

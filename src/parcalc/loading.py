@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
+from parcalc.counts import FIELD_IDS
 from parcalc.issues import InputError, Problem, did_you_mean, error
 from parcalc.model import DataFile
 
@@ -144,45 +145,30 @@ def _table_name(loc: Sequence[str | int]) -> tuple[str | None, str | None]:
     return table, key or None
 
 
-def _model_fields(loc: Sequence[str | int], raw: dict[str, Any]) -> list[str]:
+def _allowed_keys(loc: Sequence[str | int]) -> tuple[str, ...]:
     """The keys allowed where an unknown key was found, for a 'did you mean' hint."""
-    from pydantic import BaseModel
+    from parcalc.model import TABLE_KEYS
 
-    from parcalc import model
-
-    models: dict[str, type[BaseModel]] = {
-        "parcalc": model.Settings,
-        "units": model.Unit,
-        "figures": model.Figures,
-        "targets": model.Target,
-        "metrics": model.MetricDef,
-    }
-    if len(loc) == 1:
-        return list(model.DataFile.model_fields)
-    chosen = models.get(str(loc[0]))
-    if chosen is None:
-        return []
-    depth = 1 if loc[0] == "parcalc" else 2
-    if len(loc) > depth + 1 and loc[depth] == "period":
-        return ["start", "end"]
-    if len(loc) > depth + 1 and loc[depth] == "label":
-        return ["vi", "en"]
-    return list(chosen.model_fields)
+    tables = [str(p) for p in loc[:-1] if not isinstance(p, int)]
+    return TABLE_KEYS.get(tables[-1] if tables else "", ())
 
 
-def _problem_from(err: Any, raw: dict[str, Any]) -> Problem:
+_UNION_TAGS = frozenset(("str", "int", "float", "DateWindow", "typed-dict", "nullable"))
+
+
+def _problem_from(err: Any) -> Problem:
     loc: tuple[str | int, ...] = tuple(err["loc"])
     # Pydantic names the union branch it tried ("str", "DateWindow"); it is noise for a reader.
-    loc = tuple(p for p in loc if p not in ("str", "DateWindow", "float", "int") or p == loc[0])
+    loc = tuple(p for p in loc if p not in _UNION_TAGS or p == loc[0])
     kind = err["type"]
     table, key = _table_name(loc)
     last = str(loc[-1]) if loc else ""
     value = err.get("input")
     if kind == "extra_forbidden":
-        problem = error("unknown-key", key=last, hint=did_you_mean(last, _model_fields(loc, raw)))
+        problem = error("unknown-key", key=last, hint=did_you_mean(last, _allowed_keys(loc)))
     elif kind == "missing":
         problem = error("missing-key", key=last)
-    elif loc and loc[0] == "figures" and kind in {"int_type", "greater_than_equal", "int_from_float"}:
+    elif loc and loc[0] == "figures" and last in FIELD_IDS:
         problem = error("invalid-count", key=last, value=_show(value))
     else:
         problem = error("invalid-value", key=key or last or "file", detail=f"{err['msg']} (got {_show(value)})")
@@ -207,12 +193,12 @@ def _scope(raw: dict[str, Any], loc: Sequence[str | int]) -> dict[str, str | Non
 
 def validate_model(name: str, raw: dict[str, Any], index: LineIndex) -> DataFile:
     try:
-        return DataFile.model_validate(raw)
+        return DataFile.parse(raw)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            problem = _problem_from(err, raw)
+            problem = _problem_from(err)
             problems.append(problem.located(file=name, line=index.line_of(loc), **_scope(raw, loc)))
         raise InputError(problems) from None
 

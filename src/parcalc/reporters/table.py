@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from typing import Literal
 
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -21,7 +22,7 @@ def _rich(table: Table, options: Options) -> RichTable:
     for i, column in enumerate(table.columns):
         # Headers may wrap; values never do, so that no number is broken over two lines.
         widest = max((len(row[i]) for row in cells), default=1)
-        justify = "left" if column.kind == "text" else "right"
+        justify: Literal["left", "right"] = "left" if column.kind == "text" else "right"
         rich.add_column(column.header, justify=justify, min_width=min(widest, 40), overflow="fold")
     for row in cells:
         rich.add_row(*row)
