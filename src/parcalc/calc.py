@@ -26,6 +26,8 @@ class RowResult:
     derived: frozenset[str]
     metrics: dict[str, Fraction | None]
     problems: list[Problem] = field(default_factory=list)
+    # --compare: the earlier period and its figures (None when it has none); see parcalc.grouping
+    compare: tuple[Period, RowResult | None] | None = None
 
 
 @dataclass
@@ -70,6 +72,8 @@ def _stated_problem(
             if inputs
             else LangText("the counts it needs are not given", "thiếu số liệu để tính")
         )
+        if metric.kind == "per_month" and months is None and counts.total(metric.numerator) is not None:
+            reason = LangText("the period is not a whole number of months", "kỳ báo cáo không gồm trọn số tháng")
         return warning("stated-no-data", metric=metric.id, stated=printed.text, reason=reason)
     if printed.matches(value):
         return None
@@ -89,8 +93,9 @@ def _stated_problem(
     return warning("stated-mismatch", metric=metric.id, stated=printed.text, computed=computed, hint=hint)
 
 
-def analyse(row: Row, registry: Registry, unit_name: str | None = None) -> RowResult:
-    """Complete and check one row's counts and evaluate every metric on them."""
+def analyse(row: Row, registry: Registry, unit_name: str | None = None, metrics: bool = True) -> RowResult:
+    """Complete and check one row's counts and evaluate every metric on them (unless ``metrics`` is
+    False: a roll-up evaluates them only on the rows it reports, see parcalc.rollup)."""
     counts, derived = row.counts.derive()
     months = row.period.months
     problems = [_finding_problem(f) for f in counts.check()]
@@ -100,8 +105,8 @@ def analyse(row: Row, registry: Registry, unit_name: str | None = None) -> RowRe
             problems.append(found.located(metric=metric_id, key=f"stated.{metric_id}"))
     origin = row.origins[0]
     located = [p.located(**origin.at(p.key, **row.scope)) for p in problems]
-    metrics = registry.evaluate(counts, months, registry)
-    return RowResult(row.period, row.level, row.unit, unit_name, counts, derived, metrics, located)
+    values = registry.evaluate(counts, months, registry) if metrics else {}
+    return RowResult(row.period, row.level, row.unit, unit_name, counts, derived, values, located)
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,8 @@ def sort_key(dataset: Dataset, row: RowResult) -> tuple[object, ...]:
     return (row.period.start, row.period.end, dataset.level_rank(row.level), row.unit or "")
 
 
-def analyse_all(dataset: Dataset) -> list[RowResult]:
-    return [analyse(row, dataset.registry, dataset.unit_name(row.unit)) for row in dataset.rows]
+def analyse_all(dataset: Dataset, metrics: bool = True) -> list[RowResult]:
+    return [analyse(row, dataset.registry, dataset.unit_name(row.unit), metrics) for row in dataset.rows]
 
 
 def compute(dataset: Dataset, query: Query = Query(), rows: Sequence[RowResult] | None = None) -> ComputeResult:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -18,7 +21,9 @@ from parcalc.loading import UsageError, resolve_files
 if TYPE_CHECKING:
     from parcalc.calc import Query
     from parcalc.dataset import Dataset
+    from parcalc.grouping import Grouping
     from parcalc.report import Report
+    from parcalc.targets import Filters
 
 EXIT_OK, EXIT_MISSED, EXIT_USAGE, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
@@ -39,7 +44,7 @@ Format = Annotated[
     typer.Option(
         "--format",
         "-f",
-        help="table, json, csv or markdown; default: table on a terminal, json when piped, "
+        help="table, json, csv, markdown, text, xlsx or html; default: table on a terminal, json when piped, "
         "or the --output file's suffix",
         show_default=False,
     ),
@@ -61,7 +66,16 @@ Filter = Annotated[
     typer.Option(help="keep only these (repeat or separate with commas)", show_default=False),
 ]
 
-SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".txt": "table"}
+SUFFIX_FORMATS = {
+    ".json": "json",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".txt": "text",
+    ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
+}
+BINARY_FORMATS = ("xlsx",)
 
 
 def _fail(code: int, message: str) -> NoReturn:
@@ -88,6 +102,10 @@ def handled(debug: bool, lang: str | None) -> Iterator[None]:
         _fail(EXIT_USAGE, str(exc))
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        # The reader went away (`| head` where SIGPIPE does not exist): stop quietly, as the reader asked.
+        _silence_stdout()
+        raise typer.Exit(EXIT_OK) from None
     except RecursionError:
         _fail(EXIT_INVALID, "the input is nested too deeply to read")
     except MemoryError:
@@ -96,6 +114,17 @@ def handled(debug: bool, lang: str | None) -> Iterator[None]:
         if debug:
             raise
         _fail(EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _terminated(signum: int, frame: object) -> None:
+    # An exception, unlike the default action, unwinds the stack: a half-written output file is removed.
+    raise SystemExit(128 + signum)
 
 
 def split(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -113,6 +142,8 @@ def choose_format(fmt: str | None, output: str | None, allowed: Sequence[str]) -
             EXIT_USAGE,
             f"unknown format {fmt!r}; choose one of {', '.join(allowed)}{did_you_mean(fmt, allowed)}",
         )
+    if fmt in BINARY_FORMATS and output in (None, "-") and sys.stdout.isatty():
+        _fail(EXIT_USAGE, f"{fmt} output is a binary file: name it with -o report.{fmt} (or redirect the output)")
     return fmt
 
 
@@ -158,7 +189,7 @@ def _check_findings(problems: Sequence[Problem], strict: bool, quiet: bool, lang
         _problems_to_stderr(warnings, lang)
 
 
-FORMATS = ("table", "json", "csv", "markdown")
+FORMATS = ("table", "json", "csv", "markdown", "text", "xlsx", "html")
 
 
 @app.command()
@@ -173,6 +204,21 @@ def compute(
     metrics: Annotated[
         list[str] | None, typer.Option("--metrics", "-m", help="metric ids to report (default: all)")
     ] = None,
+    grain: Annotated[
+        str | None, typer.Option("--grain", help="roll up to month, quarter, half or year", show_default=False)
+    ] = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="group by level, unit and/or period (repeat or separate with commas)"),
+    ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option("--compare", help="add the previous or last-year period and the change", show_default=False),
+    ] = None,
+    total: Annotated[
+        bool | None,
+        typer.Option("--total/--no-total", help="add a total row (default: with --by level or unit)"),
+    ] = None,
     precision: Precision = 2,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -180,20 +226,38 @@ def compute(
 ) -> None:
     """Figures -> counts and rates, per period / level / unit."""
     with handled(debug, lang):
-        from parcalc import calc, dataset
+        from parcalc import calc, dataset, grouping
         from parcalc import output as out
         from parcalc.report import Options, compute_report
 
         chosen = choose_format(fmt, output, FORMATS)
+        how = build_grouping(grain, by, compare, total)
         names = resolve_files(files)
         out.check_target(output, names)
         data = dataset.load(names)
         language = choose_lang(lang, data.settings.lang)
         query = build_query(data, period, level, unit, metrics)
-        rows = calc.analyse_all(data)
-        result = calc.compute(data, query, rows)
-        _check_findings([p for r in rows for p in r.problems], strict, quiet, language)
+        rows = calc.analyse_all(data, metrics=not how.active)
+        try:
+            result = grouping.roll_up(data, rows, how, query) if how.active else calc.compute(data, query, rows)
+        except grouping.GroupingError as exc:
+            raise UsageError(str(exc)) from None
+        found = list(dict.fromkeys([*(p for r in rows for p in r.problems), *result.all_problems]))
+        _check_findings(found, strict, quiet, language)
         emit(lambda: compute_report(result, Options(language, precision)), chosen, language, precision, output)
+
+
+def build_grouping(grain: str | None, by: Sequence[str] | None, compare: str | None, total: bool | None) -> Grouping:
+    from parcalc.grouping import COMPARE_CHOICES, Grouping, GroupingError, parse_by
+    from parcalc.periods import Grain, PeriodError
+
+    try:
+        chosen_grain = Grain.parse(grain) if grain is not None else None
+        if compare is not None and compare not in COMPARE_CHOICES:
+            raise UsageError(f"--compare: unknown comparison {compare!r}; choose previous or last-year")
+        return Grouping(chosen_grain, parse_by(split(by)), total, compare)
+    except (PeriodError, GroupingError) as exc:
+        raise UsageError(f"--grain: {exc}" if isinstance(exc, PeriodError) else str(exc)) from None
 
 
 def build_query(
@@ -248,6 +312,9 @@ def validate(
         emit(lambda: validate_report(problems, options), chosen, language, 2, output)
         failed = any(p.severity == "error" for p in problems) or (strict and problems)
         if failed:
+            if output not in (None, "-"):  # the report is in the file: say why the exit code is 3
+                errors = sum(p.severity == "error" for p in problems)
+                _fail(EXIT_INVALID, f"{errors} errors, {len(problems) - errors} warnings; the report is in {output}")
             raise typer.Exit(EXIT_INVALID)
 
 
@@ -269,6 +336,9 @@ def metrics_command(
         from parcalc.report import Options, metrics_report
 
         chosen = choose_format(fmt, output, FORMATS)
+        from parcalc.output import check_target
+
+        check_target(output, files or ())
         registry = dataset.load(files).registry if files else Registry()
         language = choose_lang(lang)
         emit(lambda: metrics_report(registry, Options(language)), chosen, language, 2, output)
@@ -286,11 +356,291 @@ def schema(output: Output = None, debug: Debug = False) -> None:
         write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", output)
 
 
+@app.command("report")
+@functools.wraps(compute)
+def report(**options: Any) -> None:
+    """The compute report as the paragraphs an office writes (compute --format text)."""
+    output = options.get("output")
+    if options.get("fmt") is None:
+        suffix = Path(output).suffix.lower() if output and output != "-" else ""
+        options["fmt"] = SUFFIX_FORMATS.get(suffix, "text")
+    compute(**options)
+
+
+# functools.wraps copied compute's options (so that report keeps up with them) and its help text too.
+report.__doc__ = "The compute report as the paragraphs an office writes: compute with --format text by default."
+
+
+TargetFiles = Annotated[
+    list[str] | None,
+    typer.Option("--targets", "-t", help="a TOML file of [[targets]] (repeat for several)", show_default=False),
+]
+Presets = Annotated[
+    list[str] | None,
+    typer.Option("--preset", help="a shipped set of targets, e.g. qd766-2022 (see --list-presets)", show_default=False),
+]
+
+
+def build_filters(
+    data: Dataset,
+    period: Sequence[str] | None,
+    level: Sequence[str] | None,
+    unit: Sequence[str] | None,
+    names: Sequence[str] | None,
+) -> Filters:
+    from parcalc.targets import Filters
+
+    query = build_query(data, period, None, None, None)
+    levels, units, wanted = split(level), split(unit), split(names)
+    for chosen in levels:
+        if chosen not in data.settings.levels:
+            hint = did_you_mean(chosen, data.settings.levels)
+            raise UsageError(f"--level: {chosen!r} is not one of {', '.join(data.settings.levels)}{hint}")
+    known = [p.target.name for p in data.targets]
+    for name in wanted:
+        if name not in known:
+            raise UsageError(f"--target: no target named {name!r}{did_you_mean(name, known)}")
+    return Filters(query.periods, levels, units, wanted)
+
+
+@app.command("check-targets")
+def check_targets(
+    files: Files = None,
+    targets_files: TargetFiles = None,
+    presets: Presets = None,
+    list_presets: Annotated[bool, typer.Option("--list-presets", help="list the shipped presets and exit")] = False,
+    names: Annotated[
+        list[str] | None, typer.Option("--target", help="check only these targets, by name", show_default=False)
+    ] = None,
+    fmt: Format = None,
+    lang: Lang = None,
+    output: Output = None,
+    period: Filter = None,
+    level: Filter = None,
+    unit: Filter = None,
+    fail_on_no_data: Annotated[
+        bool, typer.Option("--fail-on-no-data", help="count a target without data as missed (exit 1)")
+    ] = False,
+    precision: Precision = 2,
+    strict: Strict = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Targets -> met / missed / no data, with the shortfall (exit 1 when any is missed)."""
+    with handled(debug, lang):
+        from parcalc import calc, preset, targets
+        from parcalc import output as out
+        from parcalc.report import Options
+        from parcalc.target_report import presets_report, targets_report
+
+        chosen = choose_format(fmt, output, FORMATS)
+        if list_presets:
+            language = choose_lang(lang)
+            shipped = list(preset.available().values())
+            emit(lambda: presets_report(shipped, Options(language)), chosen, language, precision, output)
+            return
+        names_in = resolve_files(files)
+        extra = list(targets_files or ())
+        out.check_target(output, [*names_in, *extra])
+        data = preset.load_dataset(names_in, extra, split(presets))
+        language = choose_lang(lang, data.settings.lang)
+        if not data.targets:
+            raise UsageError("no targets to check: add [[targets]] to a data file, or use --targets FILE or --preset")
+        filters = build_filters(data, period, level, unit, names)
+        rows = calc.analyse_all(data)
+        result = targets.evaluate(data, rows, filters, fail_on_no_data)
+        _check_findings([*(p for r in rows for p in r.problems), *result.problems], strict, quiet, language)
+        emit(lambda: targets_report(result, Options(language, precision)), chosen, language, precision, output)
+        summary = result.summary
+        if summary["no_data"] and not quiet:
+            typer.echo(
+                f"parcalc: {summary['no_data']} target result(s) without data; --fail-on-no-data counts them as missed",
+                err=True,
+            )
+        if summary["missed"]:
+            raise typer.Exit(EXIT_MISSED)
+
+
+@app.command()
+def rank(
+    files: Files = None,
+    targets_files: TargetFiles = None,
+    presets: Presets = None,
+    metric: Annotated[
+        str | None, typer.Option("--metric", "-m", help="rank by this metric instead of by points", show_default=False)
+    ] = None,
+    bands: Annotated[
+        str | None,
+        typer.Option("--bands", help='bands, best first: "A=90%,B=80%,C=70%" (share of the points) or "tốt=80,khá=65"'),
+    ] = None,
+    ascending: Annotated[bool, typer.Option("--ascending", help="lower is better (late_rate, ...)")] = False,
+    fmt: Format = None,
+    lang: Lang = None,
+    output: Output = None,
+    period: Filter = None,
+    level: Filter = None,
+    precision: Precision = 2,
+    strict: Strict = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Rank units by the points their targets score, or by one metric, with bands (tốt / khá / ...)."""
+    with handled(debug, lang):
+        from parcalc import calc, preset, ranking, targets
+        from parcalc import output as out
+        from parcalc.report import Options
+        from parcalc.target_report import rank_report
+
+        chosen = choose_format(fmt, output, FORMATS)
+        names_in = resolve_files(files)
+        extra = list(targets_files or ())
+        out.check_target(output, [*names_in, *extra])
+        data = preset.load_dataset(names_in, extra, split(presets))
+        language = choose_lang(lang, data.settings.lang)
+        by = None
+        if metric is not None:
+            by = data.registry.get(metric)
+            if by is None:
+                raise UsageError(f"--metric: unknown metric {metric!r}{did_you_mean(metric, set(data.registry))}")
+        try:
+            rules = ranking.read_bands(bands, by) if bands else ranking.dataset_bands(data, by)
+        except ValueError as exc:
+            raise UsageError(f"--bands: {exc}") from None
+        filters = build_filters(data, period, level, None, None)
+        rows = calc.analyse_all(data)
+        if by is not None:
+            result = ranking.by_metric(data, rows, by, rules, ascending, filters.periods, filters.levels)
+            found = [*(p for r in rows for p in r.problems), *result.problems]
+        else:
+            if not any(p.values.points is not None for p in data.targets):
+                raise UsageError("no target carries points: add points = ... to [[targets]], or rank by --metric")
+            checked = targets.evaluate(data, rows, filters)
+            result = ranking.by_points(checked, rules)
+            found = [*(p for r in rows for p in r.problems), *checked.problems]
+        _check_findings(found, strict, quiet, language)
+        emit(lambda: rank_report(result, Options(language, precision)), chosen, language, precision, output)
+
+
+INGEST_FORMATS = ("toml", "csv", "json")
+
+
+@app.command()
+def ingest(
+    records: Annotated[
+        list[str],
+        typer.Argument(help="dossier records: .csv (comma or semicolon), .parquet or .xlsx", show_default=False),
+    ],
+    grain: Annotated[str, typer.Option("--grain", help="month, quarter, half or year")] = "month",
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="the date the records describe (YYYY-MM-DD); default: their latest date"),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option("--columns", "-c", help="column map (TOML or JSON): contract column = your header"),
+    ] = None,
+    start_day: Annotated[
+        int, typer.Option("--start-day", min=1, max=28, help="first day of a reporting month (15: 15th to 14th)")
+    ] = 1,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="toml, csv or json; default: the --output suffix, else toml"),
+    ] = None,
+    output: Output = None,
+    max_bad_rows: Annotated[int, typer.Option("--max-bad-rows", min=0, help="bad rows listed on standard error")] = 20,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="any bad row is an error (exit 3), nothing is written")
+    ] = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Dossier-level records -> figures (a TOML data file that compute and check-targets read)."""
+    with handled(debug, None):
+        from datetime import date
+
+        from parcalc import output as out
+        from parcalc.ingest import IngestError, format_for, render
+        from parcalc.ingest import ingest as run_ingest
+        from parcalc.periods import Grain, PeriodError
+
+        try:
+            chosen_grain = Grain.parse(grain)
+        except PeriodError as exc:
+            raise UsageError(str(exc)) from None
+        try:
+            as_of_date = date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise UsageError(f"--as-of {as_of!r} is not a date (write it as 2022-09-30)") from None
+        if fmt is not None and fmt not in INGEST_FORMATS:
+            _fail(EXIT_USAGE, f"unknown format {fmt!r}; choose one of {', '.join(INGEST_FORMATS)}")
+        out.check_target(output, records)
+        try:
+            chosen = fmt or format_for(output)
+            with _ingest_progress(quiet) as progress:
+                result = run_ingest(
+                    records,
+                    chosen_grain,
+                    as_of=as_of_date,
+                    column_map=columns,
+                    start_day=start_day,
+                    strict=strict,
+                    progress=progress,
+                    max_bad_rows=max_bad_rows,
+                )
+        except IngestError as exc:
+            _fail(EXIT_INVALID, str(exc))
+        content = render(result, chosen)
+        if not quiet:
+            for bad in result.bad_rows:
+                typer.echo(f"parcalc: warning: {bad}", err=True)
+            if result.bad_row_count:
+                shown = f" (first {len(result.bad_rows)} listed)" if result.bad_row_count > len(result.bad_rows) else ""
+                typer.echo(
+                    f"parcalc: warning: {result.bad_row_count} bad record row(s) left out of the figures{shown};"
+                    " --strict makes them an error",
+                    err=True,
+                )
+            if result.after_as_of:
+                typer.echo(
+                    f"parcalc: note: {result.after_as_of} dossier(s) received after {result.as_of} are not counted",
+                    err=True,
+                )
+        out.write(content, output)
+
+
+@contextmanager
+def _ingest_progress(quiet: bool) -> Iterator[Callable[[str, float | None], None] | None]:
+    """A Rich progress bar on standard error when it is a terminal; nothing when piped."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("reading", total=1.0)
+
+        def update(stage: str, fraction: float | None) -> None:
+            bar.update(task, description=stage, completed=fraction or 0.0)
+
+        yield update
+
+
 def main() -> None:
     """The console script: quiet on a closed pipe and on Ctrl-C."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         app()
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(EXIT_OK)

@@ -201,7 +201,10 @@ class Counts(Mapping[str, int]):
         """Parts larger than their total (errors) and totals that disagree with their parts (warnings)."""
         findings: list[Finding] = []
         seen: set[tuple[str, str]] = set()
-        for identity in IDENTITIES:
+        gaps: set[tuple[str, int]] = set()
+        # Longest forms first: a shorter form that restates one through a derived total (resolved_in_time
+        # = early + on time) sees the same slip, which is reported once, in the fields the user gave.
+        for identity in sorted(IDENTITIES, key=lambda i: -len(i.parts)):
             total = self._values.get(identity.total)
             if total is None:
                 continue
@@ -213,7 +216,8 @@ class Counts(Mapping[str, int]):
                     seen.add(key)
                     label = " + ".join(known)
                     findings.append(Finding("part-exceeds-total", "error", identity.total, label, total, parts_sum))
-            elif len(known) == len(identity.parts) and parts_sum != total:
+            elif len(known) == len(identity.parts) and parts_sum != total and (identity.total, parts_sum) not in gaps:
+                gaps.add((identity.total, parts_sum))
                 findings.append(Finding(identity.code, "warning", identity.total, str(identity), total, parts_sum))
         for part, whole in BOUNDS:
             if part in self._values and whole in self._values and self._values[part] > self._values[whole]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from parcalc.counts import FIELD_IDS, Counts
 from parcalc.issues import InputError, Problem, did_you_mean, error
 from parcalc.loading import Source, load_sources
 from parcalc.metrics import BUILTIN_IDS, Metric, Registry
-from parcalc.model import Settings, Target, Unit
+from parcalc.model import Band, Settings, Target, Unit
 from parcalc.periods import Period, PeriodError, parse_period
+from parcalc.thresholds import TargetValues, ThresholdError, band_min, target_values
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,15 @@ class PlacedTarget:
     target: Target
     period: Period | None
     origin: Origin
+    values: TargetValues = field(default_factory=TargetValues)
+
+
+@dataclass
+class PlacedBand:
+    band: Band
+    minimum: Fraction
+    share: bool  # minimum is a share of the maximum points ("90%"), not points or a metric value
+    origin: Origin
 
 
 @dataclass
@@ -65,6 +76,7 @@ class Dataset:
     targets: list[PlacedTarget]
     registry: Registry
     sources: list[Source] = field(default_factory=list)
+    bands: list[PlacedBand] = field(default_factory=list)
 
     def level_rank(self, level: str | None) -> int:
         levels = self.settings.levels
@@ -80,8 +92,7 @@ class Dataset:
 def _merge_settings(sources: Sequence[Source], problems: list[Problem]) -> Settings:
     merged: dict[str, Any] = {}
     for source in sources:
-        given = source.data.parcalc.model_dump(exclude_unset=True)
-        for key, value in given.items():
+        for key, value in source.data.settings_given.items():
             if key in merged and merged[key] != value and key != "title":
                 problems.append(
                     error("settings-conflict", key=key, first=merged[key], second=value).located(
@@ -92,7 +103,7 @@ def _merge_settings(sources: Sequence[Source], problems: list[Problem]) -> Setti
                     )
                 )
             merged.setdefault(key, value)
-    return Settings(**merged)
+    return Settings.from_dict(merged)
 
 
 def _units(sources: Sequence[Source], settings: Settings, problems: list[Problem]) -> dict[str, Unit]:
@@ -167,9 +178,8 @@ def _rows(
     for source in sources:
         for i, figures in enumerate(source.data.figures):
             origin = Origin(source, f"figures[{i}]", ("figures", i))
-            given = figures.model_dump(exclude_none=True)
             scope = {"level": figures.level, "unit": figures.unit}
-            raw_period = given["period"]
+            raw_period = figures.period
             scope["period"] = raw_period if isinstance(raw_period, str) else None
             try:
                 period = parse_period(raw_period, settings.period_start_day)
@@ -189,7 +199,7 @@ def _rows(
                     ok = False
             if not ok:
                 continue
-            counts = {k: v for k, v in given.items() if k in FIELD_IDS}
+            counts = figures.counts
             key = (period, figures.level, figures.unit)
             if key not in rows:
                 rows[key] = Row(period, figures.level, figures.unit, Counts(counts), dict(figures.stated), [origin])
@@ -265,13 +275,43 @@ def _targets(
             if target.unit is not None and units and target.unit not in units:
                 hint = did_you_mean(target.unit, set(units))
                 problems.append(error("unknown-unit", value=target.unit, hint=hint).located(**origin.at("unit")))
+            elif target.unit in units and target.level not in (None, units[target.unit].level):
+                mismatch = error(
+                    "unit-level-mismatch", value=target.unit, expected=units[target.unit].level, actual=target.level
+                )
+                problems.append(mismatch.located(**origin.at("level")))
             period = None
             if target.period is not None:
                 try:
-                    period = parse_period(target.model_dump()["period"], settings.period_start_day)
+                    period = parse_period(target.period, settings.period_start_day)
                 except PeriodError as exc:
                     problems.append(error("bad-period", detail=str(exc)).located(**origin.at("period")))
-            placed.append(PlacedTarget(target, period, origin))
+            values, bad = target_values(target, registry.get(target.metric), period)
+            for key, detail in bad:
+                problems.append(error("invalid-target", name=target.name, detail=detail).located(**origin.at(key)))
+            placed.append(PlacedTarget(target, period, origin, values))
+    return placed
+
+
+def _bands(sources: Sequence[Source], registry: Registry, problems: list[Problem]) -> list[PlacedBand]:
+    placed: list[PlacedBand] = []
+    for source in sources:
+        for i, band in enumerate(source.data.bands):
+            origin = Origin(source, f"bands[{i}]", ("bands", i))
+            metric = None
+            if band.metric is not None:
+                metric = registry.get(band.metric)
+                if metric is None:
+                    hint = did_you_mean(band.metric, set(registry))
+                    unknown = error("unknown-metric", value=band.metric, hint=hint)
+                    problems.append(unknown.located(**origin.at("metric")))
+                    continue
+            try:
+                minimum, share = band_min(band, metric)
+            except ThresholdError as exc:
+                problems.append(error("invalid-band", name=band.name, detail=str(exc)).located(**origin.at("min")))
+                continue
+            placed.append(PlacedBand(band, minimum, share, origin))
     return placed
 
 
@@ -283,9 +323,10 @@ def build(sources: Sequence[Source]) -> Dataset:
     registry = _registry(sources, problems)
     rows = _rows(sources, settings, units, registry, problems)
     targets = _targets(sources, settings, units, registry, problems)
+    bands = _bands(sources, registry, problems)
     if problems:
         raise InputError(problems)
-    return Dataset(settings, units, rows, targets, registry, list(sources))
+    return Dataset(settings, units, rows, targets, registry, list(sources), bands)
 
 
 def load(files: Sequence[str] | None) -> Dataset:

@@ -66,6 +66,22 @@ def displayed_percent(value: Fraction, precision: int) -> Decimal:
     return shown
 
 
+def honest_decimals(value: Fraction, precision: int, limit: int = 9) -> int:
+    """The fewest decimals, from ``precision``, at which a rate shows neither 100% nor 0% unless it is.
+
+    For output that rounds on its own (a spreadsheet's number format), where displayed_percent cannot
+    nudge the value: showing more decimals keeps the cell's number true and its display honest.
+    """
+    percent = value * HUNDRED
+    decimals = precision
+    while decimals < limit:
+        shown = round_half_up(percent, decimals)
+        if not ((shown >= 100 and percent < HUNDRED) or (shown == 0 and percent > 0)):
+            break
+        decimals += 1
+    return decimals
+
+
 def format_rate(value: Fraction | None, precision: int, lang: str) -> str:
     if value is None:
         return NO_DATA[lang]
@@ -76,6 +92,86 @@ def format_number(value: Fraction | None, precision: int, lang: str) -> str:
     if value is None:
         return NO_DATA[lang]
     return format_decimal(round_half_up(value, precision), lang)
+
+
+def exact_decimals(value: Fraction, percent: bool, limit: int = 6) -> int:
+    """The fewest decimals that show a value exactly (35% -> 0, 35,5% -> 1), at most ``limit``."""
+    shown = value * HUNDRED if percent else value
+    for decimals in range(limit + 1):
+        if (shown * 10**decimals).denominator == 1:
+            return decimals
+    return limit
+
+
+def displayed_against(actual: Fraction, threshold: Fraction, percent: bool, precision: int) -> tuple[Decimal, Decimal]:
+    """A value and the threshold it is judged against, as shown, so that the display agrees with the verdict.
+
+    The threshold is shown exactly (35%, 35,5%); the value with at least as many decimals. When the
+    value is below the threshold its display stays below the threshold's, and above stays above: a
+    49,995% that misses 50% is shown as 49,99%, never 50,00%; a 1,004% late rate over a 1% allowance
+    as 1,01%. Where that would break the never-0 or never-100 rule, one more decimal is shown instead.
+    """
+    scale = HUNDRED if percent else Fraction(1)
+    if not percent:
+        precision = exact_decimals(actual, False, precision)  # 26 certifications, not 26,00
+    places = exact_decimals(threshold, percent)
+    target = round_half_up(threshold * scale, places)
+    for extra in range(7):
+        decimals = max(precision, places) + extra
+        step = Decimal(1).scaleb(-decimals)
+        shown = displayed_percent(actual, decimals) if percent else round_half_up(actual, decimals)
+        if actual < threshold and shown >= target:
+            shown = target - step
+        elif actual > threshold and shown <= target:
+            shown = target + step
+        lies = shown <= 0 < actual or (percent and shown >= 100 and actual < 1)
+        if not lies:
+            return shown, target
+    return shown, target
+
+
+def format_against(
+    actual: Fraction | None, threshold: Fraction, percent: bool, precision: int, lang: str
+) -> tuple[str, str]:
+    """(value, threshold) as text for a target check; see displayed_against."""
+    suffix = "%" if percent else ""
+    if actual is None:
+        target = round_half_up(threshold * (HUNDRED if percent else 1), exact_decimals(threshold, percent))
+        return NO_DATA[lang], format_decimal(target, lang) + suffix
+    shown, target = displayed_against(actual, threshold, percent, precision)
+    return format_decimal(shown, lang) + suffix, format_decimal(target, lang) + suffix
+
+
+def format_points(value: Fraction, precision: int, lang: str) -> str:
+    """Points as few decimals as they need, up to ``precision``: 10, 9,67."""
+    return format_decimal(round_half_up(value, exact_decimals(value, False, precision)), lang)
+
+
+def attainment_bar(ratio: Fraction | None, met: bool, width: int = 10) -> str:
+    """How far a value went towards its target as a bar; full only when the target is met."""
+    if ratio is None:
+        return ""
+    filled = min(width, int(max(Fraction(0), ratio) * width))
+    if not met:
+        filled = min(filled, width - 1)
+    elif ratio >= 1:
+        filled = width
+    return "█" * filled + "░" * (width - filled)
+
+
+POINTS = {"vi": " điểm %", "en": " pp"}
+
+
+def format_change(value: Fraction | int | None, points: bool, precision: int, lang: str) -> str:
+    """A signed change: +1.234 dossiers, or -1,25 điểm % (percentage points) between two rates."""
+    if value is None:
+        return NO_DATA[lang]
+    if points:
+        shown = round_half_up(abs(Fraction(value)) * HUNDRED, precision)
+        sign = "" if shown == 0 else ("+" if value > 0 else "-")
+        return sign + format_decimal(shown, lang) + POINTS[lang]
+    sign = "+" if value > 0 else ("-" if value < 0 else "")
+    return sign + format_decimal(round_half_up(abs(Fraction(value)), precision).normalize(), lang)
 
 
 @dataclass(frozen=True)
@@ -166,6 +262,8 @@ def cell_text(kind: str, value: object, precision: int, lang: str) -> str:
         return format_rate(value, precision, lang)
     if kind == "number" and isinstance(value, Fraction | int):
         return format_number(Fraction(value), precision, lang)
+    if kind in ("change", "points") and isinstance(value, Fraction | int):
+        return format_change(value, kind == "points", precision, lang)
     return str(value)
 
 

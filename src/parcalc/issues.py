@@ -76,8 +76,13 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "không kiểm tra được {metric} công bố {stated}: {reason}",
     ),
     "empty-input": ("{detail}", "{detail}"),
+    "input-too-large": (
+        "the input has more than {limit} {what}, the most one run reads; set {setting} to raise the limit",
+        "dữ liệu vào có hơn {limit} {what}, mức tối đa của một lần chạy; đặt {setting} để nâng giới hạn",
+    ),
     "invalid-target": ("target {name!r}: {detail}", "chỉ tiêu {name!r}: {detail}"),
     "invalid-band": ("band {name!r}: {detail}", "mức xếp loại {name!r}: {detail}"),
+    "sheet": ("cannot read the sheet: {detail}", "không đọc được bảng tính: {detail}"),
     "missing-periods": (
         "{period} is incomplete: no figures for {missing} (left out, not counted as zero)",
         "{period} thiếu số liệu của {missing} (không tính, không coi là 0)",
@@ -128,6 +133,8 @@ class Problem:
     def message(self, lang: str = "en") -> str:
         en, vi = TEMPLATES[self.code]
         params = {k: (v.vi if lang == "vi" else v.en) if isinstance(v, LangText) else v for k, v in self.params.items()}
+        # A value quoted from the input is cut short: one readable line, whatever the file holds.
+        params = {k: v[:197] + "..." if isinstance(v, str) and len(v) > 200 else v for k, v in params.items()}
         return (vi if lang == "vi" else en).format(**params)
 
     def located(self, **where: Any) -> Problem:

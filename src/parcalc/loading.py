@@ -9,12 +9,13 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic_core import ValidationError
 
 from parcalc.counts import FIELD_IDS
 from parcalc.issues import InputError, Problem, did_you_mean, error
+from parcalc.limits import MAX_COUNT, Budget, max_input_bytes, too_large
 from parcalc.model import DataFile
 
 STDIN = "-"
@@ -55,6 +56,8 @@ def index_lines(text: str) -> LineIndex:
             position = counters.get(name, -1) + 1
             counters[name] = position
             current = (name, position)
+            # The array itself starts at its first table: a misspelt [[figure]] is located there.
+            index.lines.setdefault((name,), number)
         elif match := _TABLE_HEADER.match(line):
             head, *rest = [part.strip().strip('"') for part in match.group(1).split(".")]
             current = (head, counters[head], *rest) if head in counters else (head, *rest)
@@ -77,31 +80,88 @@ class Source:
     index: LineIndex
 
 
-def read_bytes(name: str) -> bytes:
+def _read_bounded(handle: BinaryIO, limit: int) -> bytes:
+    """At most one chunk past ``limit``: enough to know the input is too large, without holding all of it."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit and (chunk := handle.read(1 << 20)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def read_bytes(name: str, limit: int | None = None) -> bytes:
+    """A file's bytes, or standard input's for ``-``; more than ``limit`` bytes is refused, not read."""
+    limit = max_input_bytes() if limit is None else limit
     if name == STDIN:
         if sys.stdin is None or sys.stdin.closed:
             raise UsageError("standard input is closed; give a data file or pipe one in")
-        data = sys.stdin.buffer.read()
+        try:
+            data = _read_bounded(sys.stdin.buffer, limit)
+        except OSError as exc:
+            raise UsageError(f"cannot read standard input ({exc.strerror})") from None
         if not data.strip():
             raise UsageError("standard input is empty; pipe a data file in or name one")
-        return data
-    path = Path(name)
-    if not path.exists():
-        raise UsageError(f"{name}: no such file")
-    if path.is_dir():
-        raise UsageError(f"{name}: is a folder, not a data file")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+    else:
+        path = Path(name)
+        if not path.exists():
+            raise UsageError(f"{name}: no such file")
+        if path.is_dir():
+            raise UsageError(f"{name}: is a folder, not a data file")
+        try:
+            if path.stat().st_size > limit:
+                raise too_large(name, max_input_bytes())
+            # Read through a bound as well: pipes and /dev/stdin report no size.
+            with path.open("rb") as handle:
+                data = _read_bounded(handle, limit)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise too_large(name, max_input_bytes())
+    return data
+
+
+_BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+# Letters and tone marks that only Vietnamese text has in Windows-1258 (it writes tones as combining marks).
+_VIETNAMESE_1258 = frozenset("ăđơưĂĐƠƯ\u0300\u0301\u0303\u0309\u0323")
+
+
+def _looks_like(raw: bytes) -> str:
+    """A guess at the encoding a non-UTF-8 file is in, so that the user knows what to convert from."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            return f"it looks like {encoding} (byte-order mark {mark.hex(' ').upper()})"
+    head = raw[:4096]
+    if head.count(0) * 4 >= len(head):
+        return "it looks like UTF-16 (every other byte is 0)"
+    if 0 in raw:
+        return "it contains NUL bytes: it looks like a binary file, not text"
+    if _VIETNAMESE_1258.intersection(raw.decode("cp1258", errors="replace")):
+        return "it looks like Windows-1258 (Vietnamese)"
+    return "it looks like Windows-1252 or Latin-1"
 
 
 def decode(name: str, raw: bytes) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        detail = f"invalid byte 0x{raw[exc.start]:02x} at byte offset {exc.start}"
-        raise InputError([error("encoding", detail=detail).located(file=name)]) from None
+        # utf-8-sig counts from after a byte-order mark; the user's editor counts from the file's start.
+        offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+    else:
+        if "\0" not in text:
+            return text
+        offset = len(raw)
+    # A NUL byte is valid UTF-8 but never text: UTF-16 without a byte-order mark, or a binary file.
+    if 0 <= raw.find(0) < offset:
+        offset = raw.find(0)
+    detail = f"invalid byte 0x{raw[offset]:02x} at byte offset {offset}; {_looks_like(raw)}; save it as UTF-8"
+    line = raw[:offset].count(b"\n") + 1
+    raise InputError([error("encoding", detail=detail).located(file=name, line=line)]) from None
 
 
 _TOML_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
@@ -114,6 +174,10 @@ def parse_text(name: str, text: str) -> tuple[dict[str, Any], LineIndex]:
         except json.JSONDecodeError as exc:
             problem = error("json-syntax", detail=f"{exc.msg} (column {exc.colno})")
             raise InputError([problem.located(file=name, line=exc.lineno)]) from None
+        except RecursionError:
+            raise InputError([error("json-syntax", detail="nesting is too deep").located(file=name)]) from None
+        except ValueError as exc:  # a number of more than 4300 digits
+            raise InputError([error("json-syntax", detail=_too_long(exc)).located(file=name)]) from None
         if not isinstance(value, dict):
             raise InputError([error("json-syntax", detail="the top level must be an object").located(file=name)])
         return value, LineIndex()
@@ -128,6 +192,12 @@ def parse_text(name: str, text: str) -> tuple[dict[str, Any], LineIndex]:
         raise InputError([error("toml-syntax", detail=message).located(file=name, line=line)]) from None
     except RecursionError:
         raise InputError([error("toml-syntax", detail="nesting is too deep").located(file=name)]) from None
+    except ValueError as exc:  # tomllib lets int() fail on a number of more than 4300 digits
+        raise InputError([error("toml-syntax", detail=_too_long(exc)).located(file=name)]) from None
+
+
+def _too_long(exc: ValueError) -> str:
+    return "a number is too long to read" if "digits" in str(exc) else str(exc)
 
 
 def _table_name(loc: Sequence[str | int]) -> tuple[str | None, str | None]:
@@ -161,18 +231,37 @@ def _problem_from(err: Any) -> Problem:
     # Pydantic names the union branch it tried ("str", "DateWindow"); it is noise for a reader.
     loc = tuple(p for p in loc if p not in _UNION_TAGS or p == loc[0])
     kind = err["type"]
-    table, key = _table_name(loc)
-    last = str(loc[-1]) if loc else ""
+    # A key is shown in every location: a mistyped one of a million characters must not flood the screen.
+    table, key = (None if name is None else clip(name) for name in _table_name(loc))
+    last = clip(str(loc[-1])) if loc else ""
     value = err.get("input")
     if kind == "extra_forbidden":
         problem = error("unknown-key", key=last, hint=did_you_mean(last, _allowed_keys(loc)))
     elif kind == "missing":
         problem = error("missing-key", key=last)
+    elif kind == "period_value":
+        problem = error("bad-period", detail=_period_reason(value, err["msg"]))
     elif loc and loc[0] == "figures" and last in FIELD_IDS:
-        problem = error("invalid-count", key=last, value=_show(value))
+        shown = f"{_show(value)}, above the largest count {MAX_COUNT}" if kind == "less_than_equal" else _show(value)
+        problem = error("invalid-count", key=last, value=shown)
     else:
         problem = error("invalid-value", key=key or last or "file", detail=f"{err['msg']} (got {_show(value)})")
     return problem.located(table=table, key=key)
+
+
+def _period_reason(value: Any, fallback: str) -> str:
+    """Why a period value has the wrong shape: the period grammar says it best (which keys, which type)."""
+    from parcalc.periods import PeriodError, parse_period
+
+    try:
+        parse_period(value)
+    except PeriodError as exc:
+        return str(exc)
+    return f"{fallback} (got {_show(value)})"
+
+
+def clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _show(value: Any) -> str:
@@ -200,6 +289,8 @@ def validate_model(name: str, raw: dict[str, Any], index: LineIndex) -> DataFile
             loc = tuple(err["loc"])
             problem = _problem_from(err)
             problems.append(problem.located(file=name, line=index.line_of(loc), **_scope(raw, loc)))
+        # In the order of the file, as a reader fixes them; pydantic orders them by the schema.
+        problems.sort(key=lambda p: (p.line is None, p.line or 0))
         raise InputError(problems) from None
 
 
@@ -211,13 +302,22 @@ def _read_text_file(name: str, raw: bytes) -> tuple[dict[str, Any], LineIndex]:
 
 
 # Readers by file suffix; a data file of any other name is read as TOML.
-READERS: dict[str, Reader] = {}
+def _read_sheet(name: str, raw: bytes) -> tuple[dict[str, Any], LineIndex]:
+    from parcalc.sheets import read_sheet
+
+    return read_sheet(name, raw)
 
 
-def load_source(name: str) -> Source:
-    raw = read_bytes(name)
+READERS: dict[str, Reader] = {".csv": _read_sheet, ".xlsx": _read_sheet}
+
+
+def load_source(name: str, budget: Budget | None = None) -> Source:
+    budget = budget or Budget.from_environment()
+    raw = read_bytes(name, budget.bytes_left)
+    budget.bytes_left -= len(raw)
     reader = READERS.get(Path(name).suffix.lower(), _read_text_file)
     data, index = reader(name, raw)
+    budget.take_tables(name, data)
     return Source("<stdin>" if name == STDIN else name, validate_model(name, data, index), index)
 
 
@@ -233,9 +333,10 @@ def load_sources(files: Sequence[str] | None) -> list[Source]:
     """Every file read and checked against the model; all files' problems are reported together."""
     sources: list[Source] = []
     problems: list[Problem] = []
+    budget = Budget.from_environment()
     for name in resolve_files(files):
         try:
-            sources.append(load_source(name))
+            sources.append(load_source(name, budget))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:

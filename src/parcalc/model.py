@@ -17,6 +17,7 @@ from pydantic_core import SchemaValidator
 from pydantic_core import core_schema as cs
 
 from parcalc.counts import FIELDS
+from parcalc.limits import MAX_COUNT
 
 DEFAULT_LEVELS = ("province", "district", "commune")
 OPS = (">=", ">", "<=", "<", "==")
@@ -38,7 +39,7 @@ def _table(name: str, fields: dict[str, cs.TypedDictField]) -> cs.TypedDictSchem
 
 _TEXT = cs.str_schema(strict=True)
 _NAME = cs.str_schema(strict=True, min_length=1)
-_COUNT = cs.nullable_schema(cs.int_schema(ge=0, strict=True))
+_COUNT = cs.nullable_schema(cs.int_schema(ge=0, le=MAX_COUNT, strict=True))
 _STATED = cs.union_schema(
     [cs.str_schema(strict=True), cs.int_schema(strict=True), cs.float_schema(strict=True)],
     mode="left_to_right",

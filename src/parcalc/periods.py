@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import IntEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -157,6 +158,17 @@ def _month(year: str, month: str) -> int:
 
 def parse_period(value: Any, start_day: int = 1) -> Period:
     """Read a period as written in a data file or on the command line."""
+    if isinstance(value, str):
+        return _parse_text(value, start_day)  # a sheet of 10,000 units repeats the same dozen periods
+    return _parse_period(value, start_day)
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(value: str, start_day: int) -> Period:
+    return _parse_period(value, start_day)
+
+
+def _parse_period(value: Any, start_day: int) -> Period:
     if isinstance(value, dict):
         if set(value) != {"start", "end"}:
             raise PeriodError(f"a date window needs exactly the keys start and end, not {sorted(value)}")

@@ -17,7 +17,7 @@ from parcalc.counts import FIELD_BY_ID, FIELD_IDS
 from parcalc.issues import Problem
 from parcalc.metrics import Registry
 
-Kind = Literal["text", "count", "rate", "number"]
+Kind = Literal["text", "count", "rate", "number", "change", "points"]
 Cell = str | int | Fraction | None
 
 
@@ -104,7 +104,15 @@ def row_json(row: RowResult, lang: str) -> dict[str, Any]:
         "derived": sorted(row.derived, key=FIELD_IDS.index),
         "metrics": {m: number(v) for m, v in row.metrics.items()},
         "issues": [p.to_json(lang) for p in row.problems],
+        **_compare_json(row),
     }
+
+
+def _compare_json(row: RowResult) -> dict[str, Any]:
+    from parcalc.comparison import compare_json
+
+    found = compare_json(row, list(row.metrics))
+    return {} if found is None else {"compare": found}
 
 
 def _key_columns(lang: str) -> list[Column]:
@@ -153,6 +161,13 @@ def compute_report(result: ComputeResult, options: Options) -> Report:
         [_record(r, result.metric_ids) for r in rows],
     )
     tables = [t for t in (counts, rates) if len(t.columns) > 3] or [counts]
+    if any(r.compare is not None for r in rows):
+        from parcalc import comparison
+
+        tables.append(comparison.compare_table(rows, registry, metric_ids, count_ids, lang))
+        records.columns += comparison.record_columns(registry, result.metric_ids)
+        for record, row in zip(records.rows, rows, strict=True):
+            record += comparison.record_cells(row, result.metric_ids)
     return Report(payload, tables, records, result.all_problems, result)
 
 

@@ -13,6 +13,9 @@ FORMATS: dict[str, str] = {
     "json": "parcalc.reporters.json",
     "csv": "parcalc.reporters.csv",
     "markdown": "parcalc.reporters.markdown",
+    "text": "parcalc.reporters.text",
+    "xlsx": "parcalc.reporters.xlsx",
+    "html": "parcalc.reporters.html",
 }
 
 

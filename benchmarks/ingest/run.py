@@ -1,0 +1,170 @@
+"""Time `parcalc ingest` against a hand-written DuckDB query and a plain pandas script, in one run.
+
+Each contender runs as its own process (start-up included) on the same generated CSV, writes the same
+monthly figures as CSV, and is timed by wall clock; its peak memory is the child's own max RSS from
+os.wait4. Runs are interleaved and the best of --repeat is kept, because a shared machine is noisy.
+
+    python benchmarks/ingest/run.py --rows 1000000 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import generate
+
+HERE = Path(__file__).resolve().parent
+AS_OF = "2023-12-31"  # the generator's last day, so every contender reports the same whole months
+BASELINE_SQL = """
+WITH d AS (
+    SELECT *, coalesce(resolved_on, withdrawn_on) AS closed_on FROM read_csv({path})
+), p AS (
+    SELECT strftime(m, '%Y-%m') AS period, m::DATE AS p_start,
+           (m + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS p_end
+    FROM range(DATE '2021-01-01', DATE '2024-01-01', INTERVAL 1 MONTH) t(m)
+)
+SELECT period, level, unit,
+       count(*) AS received,
+       count(*) FILTER (received_on >= p_start) AS received_new,
+       count(*) FILTER (received_on < p_start) AS carried_over,
+       count(*) FILTER (received_on >= p_start AND channel = 'online') AS received_online,
+       count(*) FILTER (received_on >= p_start AND channel = 'direct') AS received_direct,
+       count(*) FILTER (received_on >= p_start AND channel = 'postal') AS received_postal,
+       count(*) FILTER (received_on >= p_start AND full_online) AS received_full_online,
+       count(*) FILTER (resolved_on <= p_end) AS resolved,
+       count(*) FILTER (resolved_on <= p_end AND resolved_on < due_on) AS resolved_early,
+       count(*) FILTER (resolved_on <= p_end AND resolved_on = due_on) AS resolved_on_time,
+       count(*) FILTER (resolved_on <= p_end AND resolved_on > due_on) AS resolved_late,
+       count(*) FILTER (withdrawn_on <= p_end) AS withdrawn,
+       count(*) FILTER (closed_on IS NULL OR closed_on > p_end) AS pending,
+       count(*) FILTER ((closed_on IS NULL OR closed_on > p_end) AND due_on >= p_end) AS pending_within,
+       count(*) FILTER ((closed_on IS NULL OR closed_on > p_end) AND due_on < p_end) AS pending_overdue
+FROM d JOIN p ON d.received_on <= p.p_end AND (d.closed_on IS NULL OR d.closed_on >= p.p_start)
+GROUP BY ALL
+ORDER BY period, level, unit
+"""
+
+
+def duckdb_baseline_rows(path: Path) -> list[tuple[object, ...]]:
+    import duckdb
+
+    return duckdb.connect().execute(BASELINE_SQL.format(path=f"'{path}'")).fetchall()
+
+
+def duckdb_baseline(path: Path, out: Path) -> None:
+    import duckdb
+
+    duckdb.connect().execute(f"COPY ({BASELINE_SQL.format(path=repr(str(path)))}) TO '{out}' (HEADER)")
+
+
+def pandas_baseline(path: Path, out: Path) -> None:
+    """What an analyst would write: one boolean mask per month, then a group-by."""
+    import pandas as pd
+
+    dates = ["received_on", "due_on", "resolved_on", "withdrawn_on"]
+    df = pd.read_csv(path, parse_dates=dates)
+    df["closed_on"] = df["resolved_on"].fillna(df["withdrawn_on"])
+    frames = []
+    for start in pd.date_range("2021-01-01", "2023-12-01", freq="MS"):
+        end = start + pd.offsets.MonthEnd(0)
+        active = df[(df["received_on"] <= end) & (df["closed_on"].isna() | (df["closed_on"] >= start))]
+        new = active["received_on"] >= start
+        resolved = active["resolved_on"] <= end
+        pending = active["closed_on"].isna() | (active["closed_on"] > end)
+        flags = pd.DataFrame(
+            {
+                "level": active["level"],
+                "unit": active["unit"],
+                "received": 1,
+                "received_new": new,
+                "carried_over": ~new,
+                "received_online": new & (active["channel"] == "online"),
+                "received_direct": new & (active["channel"] == "direct"),
+                "received_postal": new & (active["channel"] == "postal"),
+                "received_full_online": new & active["full_online"],
+                "resolved": resolved,
+                "resolved_early": resolved & (active["resolved_on"] < active["due_on"]),
+                "resolved_on_time": resolved & (active["resolved_on"] == active["due_on"]),
+                "resolved_late": resolved & (active["resolved_on"] > active["due_on"]),
+                "withdrawn": active["withdrawn_on"] <= end,
+                "pending": pending,
+                "pending_within": pending & (active["due_on"] >= end),
+                "pending_overdue": pending & (active["due_on"] < end),
+            }
+        )
+        summed = flags.groupby(["level", "unit"]).sum().astype("int64").reset_index()
+        summed.insert(0, "period", start.strftime("%Y-%m"))
+        frames.append(summed)
+    pd.concat(frames).sort_values(["period", "level", "unit"]).to_csv(out, index=False)
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def nonzero_rows(path: Path) -> set[tuple[str, ...]]:
+    """Rows with dossiers, as text: parcalc also lists a unit's empty months, the baselines do not."""
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        return {tuple(row) for row in reader if row[3] != "0"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--skip-pandas", action="store_true", help="pandas takes minutes at 10 million rows")
+    parser.add_argument("--baseline", choices=["duckdb", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.baseline:  # the child process of one baseline run
+        (duckdb_baseline if args.baseline == "duckdb" else pandas_baseline)(*args.paths)
+        return
+
+    data = generate.DATA / f"dossiers-{args.rows}.csv"
+    if not data.exists():
+        generate.generate(args.rows, data)
+    outputs = {name: generate.DATA / f"out-{name}-{args.rows}.csv" for name in ("parcalc", "duckdb", "pandas")}
+    parcalc = [sys.executable, "-m", "parcalc", "ingest", str(data), "--grain", "month", "--as-of", AS_OF]
+    commands = {
+        "parcalc": [*parcalc, "-q", "-o", str(outputs["parcalc"])],
+        "duckdb": [sys.executable, __file__, "--baseline", "duckdb", str(data), str(outputs["duckdb"])],
+        "pandas": [sys.executable, __file__, "--baseline", "pandas", str(data), str(outputs["pandas"])],
+    }
+    if args.skip_pandas:
+        del commands["pandas"]
+    best: dict[str, tuple[float, float]] = {}
+    for _ in range(args.repeat):
+        for name, command in commands.items():
+            wall, rss = timed(command)
+            previous = best.get(name, (float("inf"), 0.0))
+            best[name] = (min(previous[0], wall), max(previous[1], rss))
+
+    reference = nonzero_rows(outputs["parcalc"])
+    print(f"{args.rows:,} dossiers, grain month, best of {args.repeat}; {os.cpu_count()} CPUs")
+    for name, (wall, rss) in best.items():
+        same = "same figures" if nonzero_rows(outputs[name]) == reference else "FIGURES DIFFER"
+        print(f"  {name:8} {wall:8.2f} s  {rss:7.0f} MiB peak RSS  {same}")
+    ours = best["parcalc"][0]
+    print(f"parcalc / duckdb query: {ours / best['duckdb'][0]:.2f}x (goal <= 1.25x)")
+    if "pandas" in best:
+        print(f"pandas / parcalc: {best['pandas'][0] / ours:.1f}x faster (goal >= 10x)")
+    print(f"parcalc peak RSS: {best['parcalc'][1]:.0f} MiB (goal < 1024 MiB at 10 million rows)")
+
+
+if __name__ == "__main__":
+    main()

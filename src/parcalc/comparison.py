@@ -1,0 +1,114 @@
+"""``--compare``: each row's earlier period (previous, or the same period last year) and the change.
+
+Changes are current minus earlier: in dossiers for counts, and for rates the difference of the two
+fractions (0.0125 in JSON is 1.25 percentage points; human formats print "+1,25 điểm %"). A change is
+null when either side has no data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+from parcalc.calc import RowResult
+from parcalc.counts import FIELD_BY_ID, FIELD_IDS
+from parcalc.metrics import Registry
+from parcalc.report import Cell, Column, Kind, Table, number
+
+
+def _earlier(row: RowResult) -> RowResult | None:
+    return row.compare[1] if row.compare is not None else None
+
+
+def count_change(row: RowResult, field_id: str) -> int | None:
+    before = _earlier(row)
+    now, then = row.counts.get(field_id), before.counts.get(field_id) if before else None
+    return None if now is None or then is None else now - then
+
+
+def metric_change(row: RowResult, metric_id: str) -> Fraction | None:
+    before = _earlier(row)
+    now, then = row.metrics.get(metric_id), before.metrics.get(metric_id) if before else None
+    return None if now is None or then is None else now - then
+
+
+def compare_json(row: RowResult, metric_ids: Sequence[str]) -> dict[str, Any] | None:
+    if row.compare is None:
+        return None
+    period, before = row.compare
+    return {
+        "period": period.label,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "counts": {f: before.counts.get(f) if before else None for f in FIELD_IDS},
+        "metrics": {m: number(before.metrics.get(m)) if before else None for m in metric_ids},
+        "change": {
+            "counts": {f: count_change(row, f) for f in FIELD_IDS},
+            "metrics": {m: number(metric_change(row, m)) for m in metric_ids},
+        },
+    }
+
+
+def _labels(lang: str) -> tuple[str, str, str]:
+    if lang == "vi":
+        return "Kỳ so sánh", "kỳ so sánh", "thay đổi"
+    return "Compared with", "earlier", "change"
+
+
+def compare_table(
+    rows: Sequence[RowResult], registry: Registry, metric_ids: Sequence[str], count_ids: Sequence[str], lang: str
+) -> Table:
+    """For people: each row's earlier period, then each rate and count: earlier value and change."""
+    head, earlier, change = _labels(lang)
+    columns = [
+        Column("period", "Kỳ báo cáo" if lang == "vi" else "Period"),
+        Column("level", "Cấp" if lang == "vi" else "Level"),
+        Column("unit_name", "Đơn vị" if lang == "vi" else "Unit"),
+        Column("compare_period", head),
+    ]
+    for m in metric_ids:
+        metric = registry[m]
+        kind: Kind = "rate" if metric.is_rate else "number"
+        columns.append(Column(f"previous_{m}", f"{metric.label(lang)} ({earlier})", kind))
+        columns.append(
+            Column(f"change_{m}", f"{metric.label(lang)} ({change})", "points" if metric.is_rate else "change")
+        )
+    for f in count_ids:
+        name = FIELD_BY_ID[f].vi if lang == "vi" else FIELD_BY_ID[f].en
+        columns.append(Column(f"change_{f}", f"{name} ({change})", "change"))
+    cells: list[list[Cell]] = []
+    for row in rows:
+        line: list[Cell] = [row.period.label, row.level, row.unit_name or row.unit]
+        line.append(row.compare[0].label if row.compare else None)
+        before = _earlier(row)
+        for m in metric_ids:
+            line += [before.metrics.get(m) if before else None, metric_change(row, m)]
+        line += [count_change(row, f) for f in count_ids]
+        cells.append(line)
+    title = f"{head}" if lang == "en" else "So sánh với kỳ trước"
+    return Table("compare", title, columns, cells)
+
+
+def record_columns(registry: Registry, metric_ids: Sequence[str]) -> list[Column]:
+    """Flat CSV columns: the earlier period, then earlier value and change for every count and metric."""
+    columns = [Column("compare_period", "compare_period")]
+    for f in FIELD_IDS:
+        columns += [Column(f"previous_{f}", f"previous_{f}", "count"), Column(f"change_{f}", f"change_{f}", "change")]
+    for m in metric_ids:
+        kind: Kind = "rate" if registry[m].is_rate else "number"
+        columns += [
+            Column(f"previous_{m}", f"previous_{m}", kind),
+            Column(f"change_{m}", f"change_{m}", "points" if kind == "rate" else "change"),
+        ]
+    return columns
+
+
+def record_cells(row: RowResult, metric_ids: Sequence[str]) -> list[Cell]:
+    before = _earlier(row)
+    cells: list[Cell] = [row.compare[0].label if row.compare else None]
+    for f in FIELD_IDS:
+        cells += [before.counts.get(f) if before else None, count_change(row, f)]
+    for m in metric_ids:
+        cells += [before.metrics.get(m) if before else None, metric_change(row, m)]
+    return cells

@@ -1,0 +1,186 @@
+"""The compute command's roll-up: which periods and scopes to report, at which grain, and comparisons.
+
+``--grain`` maps every row to the period of that grain containing it; ``--by`` chooses the scopes
+(level, unit, period: period alone is the total over every level); each (period, scope) is then asked
+of the roll-up engine, the same one that target checks use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from parcalc.calc import ComputeResult, Query, RowResult, compute
+from parcalc.dataset import Dataset
+from parcalc.issues import Problem, warning
+from parcalc.periods import Grain, Period, containing, month_run
+from parcalc.rollup import Engine, Key, carry_over_gaps
+
+BY_CHOICES = ("level", "unit", "period")
+COMPARE_CHOICES = ("previous", "last-year")
+
+
+class GroupingError(ValueError):
+    """An impossible roll-up request (rolling down, a period that does not split): a usage error."""
+
+
+@dataclass(frozen=True)
+class Grouping:
+    grain: Grain | None = None
+    by: frozenset[str] = frozenset()
+    total: bool | None = None  # None: a total row when grouping by level or unit
+    compare: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.grain is not None or bool(self.by) or self.compare is not None
+
+    @property
+    def with_total(self) -> bool:
+        if self.total is not None:
+            return self.total
+        return bool(self.by & {"level", "unit"})
+
+
+def parse_by(values: Iterable[str]) -> frozenset[str]:
+    chosen = frozenset(v.strip().lower() for v in values if v.strip())
+    unknown = sorted(chosen - set(BY_CHOICES))
+    if unknown:
+        raise GroupingError(f"--by: unknown grouping {unknown[0]!r}; choose from {', '.join(BY_CHOICES)}")
+    return chosen
+
+
+def _shift_year(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def earlier(period: Period, how: str) -> Period:
+    """The period to compare with: the one just before of the same length, or the same one a year before."""
+    if how not in COMPARE_CHOICES:
+        raise GroupingError(f"--compare: unknown comparison {how!r}; choose previous or last-year")
+    if period.first_month is not None and period.months is not None:
+        back = period.months if how == "previous" else 12
+        return month_run(period.first_month - back, period.months, period.start_day)
+    if how == "previous":
+        length = period.end - period.start + timedelta(days=1)
+        start, end = period.start - length, period.start - timedelta(days=1)
+    else:
+        start, end = _shift_year(period.start, -1), _shift_year(period.end, -1)
+    return Period(start, end, f"{start.isoformat()}..{end.isoformat()}", None, None, period.start_day)
+
+
+def _inside(inner: Period, outer: Period) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _targets(
+    rows: Sequence[RowResult], grain: Grain | None, periods: Sequence[Period], problems: list[Problem]
+) -> dict[int, list[Period]]:
+    """For each row (by position), the reported periods it contributes to."""
+    asked: list[Period] = []
+    for period in periods:
+        if grain is None:
+            asked.append(period)
+            continue
+        parts = [period] if period.grain == grain else period.sub_periods(grain)
+        if parts is None:
+            raise GroupingError(f"--period {period.label} does not split into whole {grain.name.lower()}s")
+        asked.extend(parts)
+    mapped: dict[int, list[Period]] = {}
+    too_long: list[RowResult] = []
+    for i, row in enumerate(rows):
+        if asked:
+            found = [t for t in asked if _inside(row.period, t)]
+            if not found and grain is not None and any(_inside(t, row.period) for t in asked):
+                too_long.append(row)
+        elif grain is not None:
+            months = row.period.month_indices()
+            found = []
+            if months is not None:
+                home = containing(months.start, grain, row.period.start_day)
+                if _inside(row.period, home):
+                    found.append(home)
+            if not found:
+                too_long.append(row)
+        else:
+            found = [row.period]
+        if found:
+            mapped[i] = found
+    if grain is not None and too_long:
+        name = grain.name.lower()
+        if not mapped:
+            labels = ", ".join(sorted({r.period.label for r in too_long}))
+            raise GroupingError(
+                f"--grain {name}: the figures are for {labels}, longer than a {name}; "
+                "rolling down would need figures the file does not have"
+            )
+        for period in sorted({r.period for r in too_long}):
+            problems.append(warning("not-rolled-down", period=period.label, grain=name).located(period=period.label))
+    return mapped
+
+
+def _ancestors(dataset: Dataset, unit: str) -> list[str]:
+    chain: list[str] = []
+    seen = {unit}
+    parent = dataset.units[unit].parent if unit in dataset.units else None
+    while parent is not None and parent not in seen and parent in dataset.units:
+        chain.append(parent)
+        seen.add(parent)
+        parent = dataset.units[parent].parent
+    return chain
+
+
+def _scopes(dataset: Dataset, row: RowResult, by: frozenset[str], total: bool) -> list[tuple[str | None, str | None]]:
+    scopes: list[tuple[str | None, str | None]] = []
+    if not by:
+        scopes.append((row.level, row.unit))
+    elif "unit" in by:
+        if row.unit is not None:
+            scopes.append((row.level, row.unit))
+            scopes.extend((dataset.units[a].level, a) for a in _ancestors(dataset, row.unit))
+        if "level" in by:
+            scopes.append((row.level, None))
+    elif "level" in by:
+        scopes.append((row.level, None))
+    if total or by == {"period"}:
+        scopes.append((None, None))
+    return scopes
+
+
+def _descendants(dataset: Dataset, units: Iterable[str]) -> set[str]:
+    wanted = set(units)
+    for unit in dataset.units:
+        if set(_ancestors(dataset, unit)) & wanted:
+            wanted.add(unit)
+    return wanted
+
+
+def roll_up(dataset: Dataset, rows: Sequence[RowResult], grouping: Grouping, query: Query) -> ComputeResult:
+    """The compute report's rows for a grain, a grouping and a comparison; rows are analysed beforehand."""
+    units = _descendants(dataset, query.units) if query.units and "unit" in grouping.by else set(query.units)
+    kept = [r for r in rows if (not query.levels or r.level in query.levels) and (not query.units or r.unit in units)]
+    problems: list[Problem] = carry_over_gaps(dataset, kept)
+    engine = Engine(dataset, kept)
+    mapped = _targets(kept, grouping.grain, query.periods, problems)
+    keys: dict[Key, None] = {}
+    total = grouping.with_total
+    for i, periods in mapped.items():
+        for scope in _scopes(dataset, kept[i], grouping.by, total):
+            for period in periods:
+                keys[(period, *scope)] = None
+    out: list[RowResult] = []
+    for period, level, unit in keys:
+        found = engine.row(period, level, unit)
+        if found is None:
+            continue
+        if grouping.compare is not None:
+            before = earlier(period, grouping.compare)
+            found = replace(found, compare=(before, engine.row(before, level, unit)))
+        out.append(found)
+    result = compute(dataset, Query(metrics=query.metrics), out)
+    result.problems.extend(problems)
+    return result

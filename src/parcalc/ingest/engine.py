@@ -1,0 +1,327 @@
+"""Run the ingest: open the files, aggregate in one DuckDB scan, report bad rows, build the figures.
+
+The clean case costs one parallel scan of the records. Only when that scan finds a bad row or a repeated
+dossier id does a second, row-numbered scan run to say which rows they are (and, for duplicates, a third
+to leave the later copies out): row numbers need an order-preserving, single-threaded scan.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from parcalc.ingest import sql
+from parcalc.ingest.columns import DATE_COLUMNS, ColumnMap, column_map_from, load_column_map
+from parcalc.ingest.errors import IngestError
+from parcalc.ingest.sources import ProgressHook, Source, open_sources, scratch_dir, sql_text
+from parcalc.periods import Grain, date_window, month_index, month_run
+
+COUNT_FIELDS = (
+    "received",
+    "received_new",
+    "carried_over",
+    "received_online",
+    "received_direct",
+    "received_postal",
+    "received_full_online",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "withdrawn",
+    "pending",
+    "pending_within",
+    "pending_overdue",
+)
+BAD_ROWS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """A record left out of the figures, and why."""
+
+    file: str
+    row: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, row {self.row}: {self.message}"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Figures per (period, level, unit), and the records that could not be used."""
+
+    grain: Grain
+    start_day: int
+    as_of: date | None  # None when no record could be used
+    fields: tuple[str, ...]
+    # The figures as DuckDB wrote them: CSV with a header row. A national extract has hundreds of thousands
+    # of (period, unit) rows; keeping them as text spares the CSV output a round trip through Python objects.
+    csv: str
+    bad_rows: list[BadRow]  # the first ones, in file and row order
+    bad_row_count: int
+    after_as_of: int  # records received after the as-of date, not yet known on that date
+
+    @cached_property
+    def rows(self) -> list[tuple[Any, ...]]:
+        """(period, level, unit, *counts in the order of fields)."""
+        reader = csv.reader(io.StringIO(self.csv, newline=""))
+        next(reader)
+        return [(period, level, unit, *map(int, counts)) for period, level, unit, *counts in reader]
+
+    @property
+    def figures(self) -> list[dict[str, Any]]:
+        keys = ("period", "level", "unit", *self.fields)
+        return [dict(zip(keys, row, strict=True)) for row in self.rows]
+
+    @property
+    def levels(self) -> list[str]:
+        return list(dict.fromkeys(row[1] for row in self.rows))
+
+
+def ingest(
+    paths: list[str | Path] | list[str] | list[Path],
+    grain: Grain | str,
+    *,
+    as_of: date | None = None,
+    column_map: ColumnMap | Mapping[str, Any] | str | Path | None = None,
+    start_day: int = 1,
+    strict: bool = False,
+    progress: ProgressHook | None = None,
+    max_bad_rows: int = BAD_ROWS_SHOWN,
+    memory_limit: str | None = None,
+) -> IngestResult:
+    """Read dossier records and compute the figures of every period of ``grain`` up to ``as_of``.
+
+    ``as_of`` defaults to the latest date in the records; the period containing it ends on that date.
+    Bad rows are left out and reported; with ``strict`` they raise `IngestError` instead.
+    """
+    if not paths:
+        raise IngestError("no record files given")
+    chosen = grain if isinstance(grain, Grain) else Grain.parse(grain)
+    if not 1 <= start_day <= 28:
+        raise IngestError(f"start_day must be between 1 and 28, not {start_day}")
+    mapping = _column_map(column_map)
+    import duckdb
+
+    with scratch_dir() as workdir:
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "preserve_insertion_order": False,
+            "temp_directory": str(Path(workdir) / "spill"),
+        }
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        con = duckdb.connect(config=config)
+        try:
+            con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+            sources = open_sources(con, [Path(p) for p in paths], mapping, Path(workdir), progress)
+            run = _Run(con, sources, mapping, chosen, start_day, as_of, progress, Path(workdir))
+            return run.result(strict, max_bad_rows)
+        except duckdb.Error as exc:
+            raise IngestError(_first_line(exc)) from None
+        finally:
+            con.close()
+
+
+def _column_map(value: ColumnMap | Mapping[str, Any] | str | Path | None) -> ColumnMap:
+    if value is None:
+        return ColumnMap()
+    if isinstance(value, ColumnMap):
+        return value
+    if isinstance(value, str | Path):
+        return load_column_map(value)
+    return column_map_from(value)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class _Run:
+    def __init__(
+        self,
+        con: Any,
+        sources: list[Source],
+        mapping: ColumnMap,
+        grain: Grain,
+        start_day: int,
+        as_of: date | None,
+        progress: ProgressHook | None,
+        workdir: Path,
+    ) -> None:
+        self.con = con
+        self.workdir = workdir
+        self.sources = sources
+        self.spellings = mapping.channel_values()
+        self.grain = grain
+        self.start_day = start_day
+        self.as_of = as_of
+        self.progress = progress
+
+    def result(self, strict: bool, max_bad_rows: int) -> IngestResult:
+        self._aggregate(numbered=False, excluded=None, stage="aggregating")
+        counts = dict(self.con.execute("SELECT reason, sum(n) FROM ev WHERE reason <> 0 GROUP BY ALL").fetchall())
+        self._execute(f"CREATE TEMP TABLE repeated AS {sql.duplicates(self.sources)}", "checking dossier ids")
+        has_duplicates = self.con.execute("SELECT count(*) FROM repeated").fetchone()[0] > 0
+        bad_total = sum(n for reason, n in counts.items() if reason not in (0, sql.AFTER_AS_OF))
+        bad_rows: list[BadRow] = []
+        if bad_total or has_duplicates:
+            self._notify("checking bad rows", None)
+            bad_rows, duplicates = self._bad_rows(max_bad_rows, has_duplicates)
+            bad_total += len(duplicates)
+            if duplicates:
+                self.con.execute("CREATE TEMP TABLE excluded (file INTEGER, row BIGINT)")
+                self.con.executemany("INSERT INTO excluded VALUES (?, ?)", duplicates)
+                self._aggregate(numbered=True, excluded="excluded", stage="aggregating without duplicates")
+        if strict and bad_total:
+            shown = "; ".join(str(b) for b in bad_rows[:3])
+            raise IngestError(f"{bad_total} bad record row(s) (strict mode): {shown}")
+        fields: tuple[str, ...] = COUNT_FIELDS
+        if any(s.columns["full_online"] is None for s in self.sources):
+            fields = tuple(f for f in COUNT_FIELDS if f != "received_full_online")
+        as_of, table = self._figures(fields)
+        self._notify("done", 1.0)
+        return IngestResult(
+            self.grain,
+            self.start_day,
+            as_of,
+            fields,
+            table,
+            bad_rows[:max_bad_rows],
+            bad_total,
+            int(counts.get(sql.AFTER_AS_OF, 0)),
+        )
+
+    def _notify(self, stage: str, fraction: float | None) -> None:
+        if self.progress is not None:
+            self.progress(stage, fraction)
+
+    def _aggregate(self, *, numbered: bool, excluded: str | None, stage: str) -> None:
+        rows = sql.parsed_rows(self.sources, self.spellings, numbered=numbered, raw=False)
+        query = sql.events(rows, self.grain.value, self.start_day, self.as_of, excluded)
+        self.con.execute("DROP TABLE IF EXISTS ev")
+        self._execute(f"CREATE TEMP TABLE ev AS {query}", stage)
+
+    def _execute(self, query: str, stage: str) -> None:
+        if self.progress is None:
+            self.con.execute(query)
+            return
+        done = threading.Event()
+
+        def poll() -> None:
+            while not done.wait(0.1):
+                value = self.con.query_progress()
+                if value >= 0:
+                    self._notify(stage, min(value, 100.0) / 100)
+
+        self._notify(stage, 0.0)
+        watcher = threading.Thread(target=poll, daemon=True)
+        watcher.start()
+        try:
+            self.con.execute(query)
+        finally:
+            done.set()
+            watcher.join()
+        self._notify(stage, 1.0)
+
+    def _bad_rows(self, limit: int, has_duplicates: bool) -> tuple[list[BadRow], list[tuple[int, int]]]:
+        self.con.execute("SET preserve_insertion_order = true")
+        rows = sql.parsed_rows(self.sources, self.spellings, numbered=True, raw=True)
+        raw = ", ".join(f"raw_{c}" for c in ("channel", "full_online", *DATE_COLUMNS))
+        listed = self.con.execute(
+            f"SELECT file, row, reason, id, {raw} FROM ({rows}) WHERE reason <> 0 ORDER BY file, row LIMIT {limit}"
+        ).fetchall()
+        bad = [BadRow(self.sources[r[0]].label, r[1], *_describe(r[2], r[3:])) for r in listed]
+        duplicates: list[tuple[int, int]] = []
+        if has_duplicates:
+            repeated = self.con.execute(
+                f"SELECT file, row, id, reason FROM ({rows}) "
+                "WHERE hash(id) IN (SELECT hid FROM repeated) ORDER BY file, row"
+            ).fetchall()
+            first_seen: dict[str, tuple[int, int]] = {}
+            for file, row, dossier, reason in repeated:
+                if dossier not in first_seen:
+                    first_seen[dossier] = (file, row)
+                elif reason == 0:
+                    duplicates.append((file, row))
+                    where = first_seen[dossier]
+                    first = f"row {where[1]}" if where[0] == file else f"{self.sources[where[0]].label}, row {where[1]}"
+                    message = f"duplicate dossier_id {dossier!r} (first at {first})"
+                    bad.append(BadRow(self.sources[file].label, row, "duplicate-id", message))
+        self.con.execute("SET preserve_insertion_order = false")
+        bad.sort(key=lambda b: (self._file_index(b.file), b.row))
+        return bad[:limit], duplicates
+
+    def _file_index(self, label: str) -> int:
+        return next(i for i, s in enumerate(self.sources) if s.label == label)
+
+    def _figures(self, fields: tuple[str, ...]) -> tuple[date | None, str]:
+        latest, first_key = self.con.execute("SELECT max(last), min(k) FROM ev WHERE reason = 0").fetchone()
+        as_of = self.as_of or latest
+        if as_of is None or first_key is None:
+            return as_of, ",".join(("period", "level", "unit", *fields)) + "\n"
+        last_key = self._key(as_of)
+        labels = []
+        for key in range(first_key, last_key + 1):
+            period = month_run(key * self.grain.value, self.grain.value, self.start_day)
+            if key == last_key and as_of < period.end:
+                period = date_window(period.start, as_of, self.start_day)
+            labels.append(f"({key}, {sql_text(period.label)})")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE labels AS SELECT * FROM (VALUES {', '.join(labels)}) t(k, label)"
+        )
+        target = self.workdir / "figures.csv"
+        # COPY keeps the ORDER BY only when insertion order is preserved; the aggregation did not need it.
+        self.con.execute("SET preserve_insertion_order = true")
+        self._execute(
+            f"COPY ({sql.figures('ev', 'labels', last_key, as_of, fields)}) TO {sql_text(str(target))} "
+            "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\n')",
+            "writing figures",
+        )
+        with target.open(encoding="utf-8", newline="") as handle:
+            return as_of, handle.read()
+
+    def _key(self, day: date) -> int:
+        month = month_index(day.year, day.month)
+        if self.start_day != 1 and day.day >= self.start_day:
+            month += 1
+        return month // self.grain.value
+
+
+_MESSAGES = {
+    **{code: (f"missing-{column}", f"{column} is empty") for column, code in sql.MISSING.items()},
+    **{code: ("not-a-date", f"{column} {{{column}!r}} is not a date") for column, code in sql.NOT_A_DATE.items()},
+    sql.UNKNOWN_CHANNEL: ("unknown-channel", "channel {channel!r} is not online, direct or postal"),
+    sql.NOT_A_BOOLEAN: ("not-a-boolean", "full_online {full_online!r} is not true or false"),
+    sql.DUE_BEFORE_RECEIVED: ("due-before-received", "due_on {due_on} is before received_on {received_on}"),
+    sql.RESOLVED_BEFORE_RECEIVED: (
+        "resolved-before-received",
+        "resolved_on {resolved_on} is before received_on {received_on}",
+    ),
+    sql.WITHDRAWN_BEFORE_RECEIVED: (
+        "withdrawn-before-received",
+        "withdrawn_on {withdrawn_on} is before received_on {received_on}",
+    ),
+    sql.RESOLVED_AND_WITHDRAWN: ("resolved-and-withdrawn", "both resolved_on and withdrawn_on are set"),
+    sql.FULL_ONLINE_NOT_ONLINE: (
+        "full-online-not-online",
+        "full_online is true but the channel is {channel!r} (full-process dossiers are online)",
+    ),
+}
+
+
+def _describe(reason: int, values: tuple[Any, ...]) -> tuple[str, str]:
+    code, template = _MESSAGES[reason]
+    named = dict(zip(("channel", "full_online", *DATE_COLUMNS), values[1:], strict=True))
+    return code, template.format(**named)

@@ -1,0 +1,311 @@
+"""The SQL that turns record rows into per-row checks and period keys, and those into figures.
+
+Every figure is a sum of events keyed by period index: a dossier adds to "new" in the period it was
+received, to a resolution class in the period it was resolved, and so on. Stocks (pending, overdue) are
+running sums of +1/-1 events. So one scan can aggregate all events with GROUPING SETS, each set small,
+and the running sums happen afterwards on the few rows per unit and period; there is no join of dossiers
+with periods, which is what makes the obvious query slow.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parcalc.ingest.columns import CHANNELS, DATE_COLUMNS, FALSE_VALUES, LEVEL_VALUES, TRUE_VALUES
+from parcalc.ingest.sources import Column, Source, sql_name, sql_text
+
+# Codes of the row checks, in the order they are tried: a row gets the first that applies.
+MISSING = {"dossier_id": 1, "unit": 2, "level": 3, "channel": 4, "received_on": 5, "due_on": 6}
+NOT_A_DATE = {"received_on": 11, "due_on": 12, "resolved_on": 13, "withdrawn_on": 14}
+UNKNOWN_CHANNEL = 21
+NOT_A_BOOLEAN = 22
+DUE_BEFORE_RECEIVED = 31
+RESOLVED_BEFORE_RECEIVED = 32
+WITHDRAWN_BEFORE_RECEIVED = 33
+RESOLVED_AND_WITHDRAWN = 34
+FULL_ONLINE_NOT_ONLINE = 35
+DUPLICATE = 40
+AFTER_AS_OF = 90  # not an error: received after the as-of date, so not yet known then
+
+DATE_FORMATS = "['%d/%m/%Y', '%d-%m-%Y', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%Y/%m/%d']"
+SHORT = {"received_on": "r", "due_on": "u", "resolved_on": "d", "withdrawn_on": "w"}
+DEFAULT_LEVELS = ("province", "district", "commune")
+
+
+def _lookup(value: str, table: dict[str, str]) -> str:
+    """CASE value WHEN spelling THEN result ...: a chain of equalities (an IN list becomes a join)."""
+    whens = " ".join(f"WHEN {sql_text(spelling)} THEN {result}" for spelling, result in table.items())
+    return f"CASE {value} {whens} END"
+
+
+def _fast_lookup(text: str, canonical: dict[str, str], table: dict[str, str], nfc: bool = False) -> str:
+    """Exact canonical values first; only the other rows pay for trimming and lower-casing."""
+    slow = _lookup(f"lower(trim({text}))", table)
+    if nfc:
+        # Exports differ in Unicode composition of Vietnamese accents; normalise only what did not match.
+        slow = f"coalesce({slow}, {_lookup(f'lower(trim(nfc_normalize({text})))', table)})"
+    whens = " ".join(f"WHEN {sql_text(spelling)} THEN {result}" for spelling, result in canonical.items())
+    return f"CASE {text} {whens} ELSE {slow} END"
+
+
+def _text(column: Column | None) -> str:
+    if column is None:
+        return "CAST(NULL AS VARCHAR)"
+    name = sql_name(column.name)
+    return name if column.type == "VARCHAR" else f"CAST({name} AS VARCHAR)"
+
+
+def _missing(column: Column | None, value: str) -> str:
+    if column is None:
+        return "true"
+    if column.type != "VARCHAR":
+        return f"{value} IS NULL"
+    return f"coalesce(trim({value}) = '', true)"
+
+
+def _date(column: Column | None) -> str:
+    if column is None:
+        return "CAST(NULL AS DATE)"
+    name = sql_name(column.name)
+    if column.type == "DATE":
+        return name
+    if column.type.startswith("TIMESTAMP"):
+        return f"CAST({name} AS DATE)"
+    text = _text(column)
+    # The ISO cast is fast and covers most exports; the slower formats run only where it failed.
+    return f"coalesce(try_cast({text} AS DATE), CAST(try_strptime(trim({text}), {DATE_FORMATS}) AS DATE))"
+
+
+def _channel(column: Column | None, spellings: dict[str, tuple[str, ...]]) -> str:
+    codes = {name: str(code) for code, name in enumerate(CHANNELS, 1)}
+    table = {spelling: codes[name] for name, values in spellings.items() for spelling in values}
+    return f"CAST({_fast_lookup(_text(column), codes, table, nfc=True)} AS TINYINT)"
+
+
+def _boolean(column: Column | None) -> str:
+    if column is None:
+        return "false"
+    name = sql_name(column.name)
+    if column.type == "BOOLEAN":
+        return f"coalesce({name}, false)"
+    if column.type in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"):
+        return f"coalesce({name} <> 0, false)"
+    table = {v: "true" for v in TRUE_VALUES} | {v: "false" for v in FALSE_VALUES} | {"": "false"}
+    text = _text(column)
+    # An empty cell reads as false: many exports leave the flag blank for non-online dossiers.
+    lookup = _fast_lookup(text, {"true": "true", "false": "false"}, table, nfc=True)
+    return f"CASE WHEN {text} IS NULL THEN false ELSE {lookup} END"
+
+
+def _level(column: Column | None) -> str:
+    text = _text(column)
+    table = {name: sql_text(level) for level, names in LEVEL_VALUES.items() for name in names}
+    canonical = {level: sql_text(level) for level in LEVEL_VALUES}
+    mapped = _fast_lookup(text, canonical, table, nfc=True)
+    return f"coalesce({mapped}, nullif(trim({text}), ''))"
+
+
+def parsed_rows(sources: list[Source], spellings: dict[str, tuple[str, ...]], *, numbered: bool, raw: bool) -> str:
+    """One row per record of every file: normalised values and the code of its first problem."""
+    selects = []
+    for index, source in enumerate(sources):
+        cols = source.columns
+        fields = [
+            f"{index} AS file",
+            f"{source.row_number if numbered else 'CAST(NULL AS BIGINT)'} AS row",
+            f"nullif(trim({_text(cols['dossier_id'])}), '') AS id",
+            f"nullif(trim({_text(cols['unit'])}), '') AS unit",
+            f"{_level(cols['level'])} AS level",
+            f"{_channel(cols['channel'], spellings)} AS chan",
+            f"{_boolean(cols['full_online'])} AS fo",
+            *(f"{_date(cols[c])} AS {SHORT[c]}" for c in DATE_COLUMNS),
+            *(f"{_text(cols[c])} AS raw_{c}" for c in ("channel", "full_online", *DATE_COLUMNS)),
+        ]
+        relation = source.numbered_relation if numbered else source.relation
+        # The emptiness tests sit behind "value IS NULL" so that only failed values pay for them.
+        checks = [
+            ("id IS NULL", MISSING["dossier_id"]),
+            ("unit IS NULL", MISSING["unit"]),
+            ("level IS NULL", MISSING["level"]),
+            (f"chan IS NULL AND {_missing(cols['channel'], 'raw_channel')}", MISSING["channel"]),
+            (f"r IS NULL AND {_missing(cols['received_on'], 'raw_received_on')}", MISSING["received_on"]),
+            (f"u IS NULL AND {_missing(cols['due_on'], 'raw_due_on')}", MISSING["due_on"]),
+            *((f"{SHORT[c]} IS NULL AND NOT {_missing(cols[c], f'raw_{c}')}", n) for c, n in NOT_A_DATE.items()),
+            ("chan IS NULL", UNKNOWN_CHANNEL),
+            ("fo IS NULL", NOT_A_BOOLEAN),
+            ("u < r", DUE_BEFORE_RECEIVED),
+            ("d < r", RESOLVED_BEFORE_RECEIVED),
+            ("w < r", WITHDRAWN_BEFORE_RECEIVED),
+            ("d IS NOT NULL AND w IS NOT NULL", RESOLVED_AND_WITHDRAWN),
+            ("fo AND chan <> 1", FULL_ONLINE_NOT_ONLINE),
+        ]
+        reason = " ".join(f"WHEN {condition} THEN {code}" for condition, code in checks)
+        keep = (
+            "*"
+            if raw
+            else "* EXCLUDE (" + ", ".join(f"raw_{c}" for c in ("channel", "full_online", *DATE_COLUMNS)) + ")"
+        )
+        selects.append(
+            f"SELECT {keep}, CASE {reason} ELSE 0 END AS reason FROM (SELECT {', '.join(fields)} FROM {relation})"
+        )
+    return " UNION ALL ".join(f"({select})" for select in selects)
+
+
+def period_key(value: str, months: int, start_day: int) -> str:
+    """SQL for the index of the period of ``months`` months containing date ``value``."""
+    month = f"(year({value}) * 12 + month({value}) - 1)"
+    if start_day != 1:
+        # A reporting month that starts on the 15th is named after the month in which it ends.
+        month = f"({month} + CASE WHEN day({value}) >= {start_day} THEN 1 ELSE 0 END)"
+    return f"({month} // {months})"
+
+
+def events(rows: str, months: int, start_day: int, as_of: date | None, excluded: str | None) -> str:
+    """Aggregate every record's events by (level, unit, period) in one hash aggregation.
+
+    Each usable record yields up to three events, keyed by period index k: received (ev 0), closed (ev 1:
+    resolved early/on time/late or withdrawn; it also leaves the overdue stock if it had joined it) and
+    overdue while still open (ev 2). A dossier still open on the as-of date also carries the day it
+    becomes overdue (xo), because the last period may end on the as-of date, which is only known here
+    when it is the latest date of the records. A bad record yields one event with its check code.
+    """
+
+    def key(value: str) -> str:
+        return period_key(value, months, start_day)
+
+    limit = f"DATE {sql_text(as_of.isoformat())}" if as_of else None
+    reason = "reason"
+    if excluded is not None:
+        reason = (
+            f"CASE WHEN reason = 0 AND (file, row) IN (SELECT (file, row) FROM {excluded}) "
+            f"THEN {DUPLICATE} ELSE reason END"
+        )
+    if limit is not None:
+        reason = f"CASE WHEN ({reason}) = 0 AND r > {limit} THEN {AFTER_AS_OF} ELSE ({reason}) END"
+    # Events after the as-of date had not happened yet on that date.
+    resolved = f"CASE WHEN d <= {limit} THEN d END" if limit else "d"
+    withdrawn = f"CASE WHEN w <= {limit} THEN w END" if limit else "w"
+    return f"""
+WITH checked AS (
+    SELECT level, unit, chan, fo, r, u, {resolved} AS d, {withdrawn} AS w, {reason} AS reason
+    FROM ({rows})
+), timed AS (
+    SELECT *, coalesce(d, w) AS c, greatest(r, u + 1) AS x FROM checked
+), keyed AS (
+    SELECT *, {key("r")} AS kr, {key("c")} AS kc, {key("x")} AS kx_all FROM timed
+), listed AS (
+    SELECT CASE WHEN reason = 0 THEN level END AS level, CASE WHEN reason = 0 THEN unit END AS unit,
+           reason, chan, fo, d, u, w, c, x, kr, kc,
+           CASE WHEN c IS NULL OR kx_all < kc THEN kx_all END AS kx,
+           CASE WHEN reason = 0 THEN greatest(r, coalesce(c, r)) END AS last
+    FROM keyed
+), flat AS (
+    -- the events of the period of receipt share one row; the others get a row each
+    SELECT *, unnest(CASE WHEN reason = 0 THEN [kr, CASE WHEN kc <> kr THEN kc END,
+                                                CASE WHEN kx <> kr THEN kx END] ELSE [NULL] END) AS k,
+           unnest([1, 2, 3]) AS e
+    FROM listed
+), flagged AS (
+    SELECT *, e = 1 AS at_r, e = 2 OR (e = 1 AND coalesce(kc = kr, false)) AS at_c,
+           e = 3 OR (e = 1 AND coalesce(kx = kr, false)) AS at_x
+    FROM flat
+    WHERE k IS NOT NULL OR (reason <> 0 AND e = 1)
+)
+SELECT level, unit, k, CASE WHEN at_x AND c IS NULL THEN x END AS xo, reason,
+       count_if(at_r) AS new,
+       count_if(at_r AND chan = 1) AS online,
+       count_if(at_r AND chan = 2) AS direct,
+       count_if(at_r AND chan = 3) AS postal,
+       count_if(at_r AND fo) AS full_online,
+       count_if(at_c AND d IS NOT NULL AND d < u) AS early,
+       count_if(at_c AND d IS NOT NULL AND d = u) AS on_time,
+       count_if(at_c AND d IS NOT NULL AND d > u) AS late,
+       count_if(at_c AND w IS NOT NULL) AS withdrawn,
+       count_if(at_x) - count_if(at_c AND kx IS NOT NULL) AS overdue,
+       count(*) AS n,
+       max(last) AS last
+FROM flagged
+GROUP BY ALL
+"""
+
+
+def duplicates(sources: list[Source]) -> str:
+    """Hashes of dossier ids that occur more than once; the row-numbered scan tells the rows apart."""
+    ids = " UNION ALL ".join(
+        f"SELECT nullif(trim({_text(s.columns['dossier_id'])}), '') AS id FROM {s.relation}" for s in sources
+    )
+    return f"SELECT hash(id) AS hid FROM ({ids}) WHERE id IS NOT NULL GROUP BY hid HAVING count(*) > 1"
+
+
+def figures(events_table: str, labels_table: str, last_key: int, as_of: date, fields: tuple[str, ...]) -> str:
+    """From the aggregated events to one row per (period, level, unit), from the first period on.
+
+    Units get integer numbers in output order first, so that the running sums partition, and the final
+    sort orders, on integers rather than on two texts.
+    """
+    rank = " ".join(f"WHEN {sql_text(level)} THEN {i}" for i, level in enumerate(DEFAULT_LEVELS))
+    limit = f"DATE {sql_text(as_of.isoformat())}"
+    columns = {
+        "received": "carried_over + received_new",
+        "received_new": "received_new",
+        "received_online": "received_online",
+        "received_direct": "received_direct",
+        "received_postal": "received_postal",
+        "received_full_online": "received_full_online",
+        "carried_over": "carried_over",
+        "resolved": "resolved_early + resolved_on_time + resolved_late",
+        "resolved_early": "resolved_early",
+        "resolved_on_time": "resolved_on_time",
+        "resolved_late": "resolved_late",
+        "withdrawn": "withdrawn",
+        "pending": "pending",
+        "pending_within": "pending - pending_overdue",
+        "pending_overdue": "pending_overdue",
+    }
+    select = ", ".join(f"CAST({columns[f]} AS BIGINT) AS {f}" for f in fields)
+    return f"""
+WITH by_name AS (
+    SELECT level, unit, k, sum(new) AS new, sum(online) AS online, sum(direct) AS direct,
+           sum(postal) AS postal, sum(full_online) AS full_online, sum(early) AS early,
+           sum(on_time) AS on_time, sum(late) AS late, sum(withdrawn) AS withdrawn, sum(overdue) AS overdue
+    FROM {events_table} WHERE reason = 0 AND k <= {last_key} GROUP BY level, unit, k
+), units AS (
+    SELECT level, unit,
+           row_number() OVER (ORDER BY CASE level {rank} ELSE {len(DEFAULT_LEVELS)} END, level, unit) AS uid
+    FROM (SELECT DISTINCT level, unit FROM by_name)
+), per_period AS (
+    SELECT units.uid, by_name.* EXCLUDE (level, unit) FROM by_name JOIN units USING (level, unit)
+), overdue_now AS (
+    SELECT units.uid, o.n
+    FROM (SELECT level, unit, sum(n) AS n FROM {events_table} WHERE reason = 0 AND xo <= {limit} GROUP BY ALL) AS o
+    JOIN units USING (level, unit)
+), running AS (
+    -- every unit in every period: a month without dossiers is a zero in the records, not a gap. Only the two
+    -- stock changes pass through the window, which sorts whatever it carries.
+    SELECT grid.uid, grid.k,
+           sum(coalesce(p.new - p.early - p.on_time - p.late - p.withdrawn, 0)) OVER stock AS pending,
+           sum(coalesce(p.overdue, 0)) OVER stock AS overdue_running
+    FROM (SELECT units.uid, labels.k FROM units CROSS JOIN {labels_table} AS labels) AS grid
+    LEFT JOIN per_period AS p USING (uid, k)
+    WINDOW stock AS (PARTITION BY grid.uid ORDER BY grid.k ROWS UNBOUNDED PRECEDING)
+), flows AS (
+    SELECT running.*,
+           coalesce(p.new, 0) AS received_new, coalesce(p.online, 0) AS received_online,
+           coalesce(p.direct, 0) AS received_direct, coalesce(p.postal, 0) AS received_postal,
+           coalesce(p.full_online, 0) AS received_full_online, coalesce(p.early, 0) AS resolved_early,
+           coalesce(p.on_time, 0) AS resolved_on_time, coalesce(p.late, 0) AS resolved_late,
+           coalesce(p.withdrawn, 0) AS withdrawn
+    FROM running LEFT JOIN per_period AS p USING (uid, k)
+), stocked AS (
+    SELECT flows.*,
+           pending - received_new + resolved_early + resolved_on_time + resolved_late + withdrawn
+               AS carried_over,
+           -- the last period ends on the as-of date, so its overdue count is taken on that day
+           CASE WHEN k = {last_key} THEN coalesce(overdue_now.n, 0) ELSE overdue_running END
+               AS pending_overdue
+    FROM flows LEFT JOIN overdue_now USING (uid)
+)
+SELECT labels.label AS period, units.level, units.unit, {select}
+FROM stocked JOIN {labels_table} AS labels USING (k) JOIN units USING (uid)
+ORDER BY k, uid
+"""

@@ -1,0 +1,92 @@
+"""Presets: shipped, versioned sets of targets (and bands) with their sources, in parcalc/presets/*.toml.
+
+A preset is a data file with a ``[preset]`` table (version, titles, sources) in front of its
+``[[targets]]``; the rest is read and checked exactly like a user's file, so a preset target behaves
+like one written by hand. Its targets have no scope: they apply to the whole, or to each level or unit
+named with ``--level`` / ``--unit``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from parcalc.issues import did_you_mean
+from parcalc.loading import Source, UsageError, index_lines, load_sources, validate_model
+
+if TYPE_CHECKING:
+    from parcalc.dataset import Dataset
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    version: str
+    title: str
+    title_en: str
+    sources: tuple[str, ...]
+    text: str
+
+    def title_in(self, lang: str) -> str:
+        return self.title if lang == "vi" else self.title_en
+
+    @property
+    def source_name(self) -> str:
+        return f"preset:{self.name}"
+
+    def load(self) -> Source:
+        raw = tomllib.loads(self.text)
+        raw.pop("preset", None)
+        index = index_lines(self.text)
+        return Source(self.source_name, validate_model(self.source_name, raw, index), index)
+
+    def target_names(self) -> list[str]:
+        return [t.name for t in self.load().data.targets]
+
+
+def _read(name: str, text: str) -> Preset:
+    meta: dict[str, Any] = tomllib.loads(text).get("preset", {})
+    return Preset(
+        name,
+        str(meta.get("version", "1")),
+        str(meta.get("title", name)),
+        str(meta.get("title_en", meta.get("title", name))),
+        tuple(str(s) for s in meta.get("sources", ())),
+        text,
+    )
+
+
+def available() -> dict[str, Preset]:
+    """Every shipped preset by name (the file name without .toml), in name order."""
+    folder = resources.files("parcalc") / "presets"
+    found: dict[str, Preset] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            name = entry.name.removesuffix(".toml")
+            found[name] = _read(name, entry.read_text(encoding="utf-8"))
+    return found
+
+
+def find(name: str) -> Preset:
+    """A preset by its full name (qd766-2022) or its family (qd766: the latest year); UsageError if none."""
+    presets = available()
+    if name in presets:
+        return presets[name]
+    family = [p for key, p in presets.items() if key.rsplit("-", 1)[0] == name]
+    if family:
+        return family[-1]
+    raise UsageError(
+        f"--preset: no preset {name!r}{did_you_mean(name, presets)}; see parcalc check-targets --list-presets"
+    )
+
+
+def load_dataset(files: Sequence[str], target_files: Sequence[str] = (), presets: Sequence[str] = ()) -> Dataset:
+    """Data files, target files and presets read and checked together as one dataset."""
+    from parcalc.dataset import build
+
+    chosen = [find(name) for name in presets]
+    sources = load_sources([*files, *target_files])
+    return build([*sources, *(p.load() for p in chosen)])

@@ -1,0 +1,302 @@
+"""Roll-up: counts combined over time (months into quarters, years...), across units and across levels.
+
+Over time each field follows its roll-up rule (counts.roll_over_time); across units and levels every
+field adds up (Counts.__add__). Rates are never combined: they are evaluated again on the combined
+counts. A sub-period or a unit without figures is reported ("missing-periods"), never taken as zero.
+
+A unit's own row is its figures; a unit without a row of its own is the sum of its children through
+``[[units]] parent``, recursively, so a commune is counted once in its province even when its district
+has a row too. The compute command (``--grain``, ``--by``) and target checks (``figures_for``) both go
+through ``Engine.resolve``.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import reduce
+
+from parcalc.calc import RowResult
+from parcalc.counts import FIELDS, Counts, RollUp, roll_over_time
+from parcalc.dataset import Dataset, Origin
+from parcalc.issues import Problem, warning
+from parcalc.periods import Period, date_window
+
+Key = tuple[Period, str | None, str | None]
+Scope = tuple[str | None, str | None]
+
+_OPENING = frozenset(f.id for f in FIELDS if f.rollup is RollUp.OPENING) | {"received"}
+_CLOSING = frozenset(f.id for f in FIELDS if f.rollup is RollUp.CLOSING)
+_DISTINCT = tuple(f.id for f in FIELDS if f.rollup is RollUp.DISTINCT)
+
+
+@dataclass
+class Rolled:
+    """Counts for one period and scope before metrics are evaluated (metrics cost more than sums)."""
+
+    counts: Counts
+    derived: frozenset[str]
+    months: int | None  # the months the figures cover, for per-month metrics
+    problems: list[Problem] = field(default_factory=list)
+    row: RowResult | None = None  # the given row, when the period and scope have one
+
+
+def _gap_label(start: date, end: date, start_day: int) -> str:
+    return date_window(start, end, start_day).label
+
+
+def _tile(period: Period, candidates: Sequence[RowResult]) -> tuple[list[RowResult], list[tuple[date, date]]]:
+    """The rows that cover ``period`` without overlap, fewest missing days first, then fewest rows.
+
+    Returns the rows in time order and the uncovered date ranges.
+    """
+    inside = [r for r in candidates if r.period.start >= period.start and r.period.end <= period.end]
+    stop = period.end + timedelta(days=1)
+    starts: dict[date, list[RowResult]] = defaultdict(list)
+    for row in inside:
+        starts[row.period.start].append(row)
+    positions = sorted({period.start, stop, *starts, *(r.period.end + timedelta(days=1) for r in inside)})
+    # best[pos] = (missing days, rows, choice): choice is a row, or the next position after a gap
+    best: dict[date, tuple[int, int, RowResult | date | None]] = {stop: (0, 0, None)}
+    for i in range(len(positions) - 2, -1, -1):
+        pos = positions[i]
+        if pos > stop:
+            continue
+        following = positions[i + 1]
+        missing, pieces, _ = best[following]
+        choice: tuple[int, int, RowResult | date | None] = (missing + (following - pos).days, pieces, following)
+        for row in starts.get(pos, ()):
+            after = best[row.period.end + timedelta(days=1)]
+            option = (after[0], after[1] + 1, row)
+            if option[:2] < choice[:2]:
+                choice = option
+        best[pos] = choice
+    rows: list[RowResult] = []
+    gaps: list[tuple[date, date]] = []
+    pos = period.start
+    while pos < stop:
+        step = best[pos][2]
+        if isinstance(step, RowResult):
+            rows.append(step)
+            pos = step.period.end + timedelta(days=1)
+        else:
+            assert isinstance(step, date)
+            if gaps and gaps[-1][1] + timedelta(days=1) == pos:
+                gaps[-1] = (gaps[-1][0], step - timedelta(days=1))
+            else:
+                gaps.append((pos, step - timedelta(days=1)))
+            pos = step
+    return rows, gaps
+
+
+def over_time(period: Period, parts: Sequence[RowResult], gaps: Sequence[tuple[date, date]]) -> Rolled:
+    """Sub-period rows (in time order) of one scope combined into ``period``."""
+    counts = roll_over_time(r.counts for r in parts)
+    problems: list[Problem] = []
+    if gaps:
+        # Without the first sub-period the opening stock is unknown; without the last, the closing one.
+        drop: set[str] = set()
+        if gaps[0][0] == period.start:
+            drop |= _OPENING
+        if gaps[-1][1] == period.end:
+            drop |= _CLOSING
+        if drop:
+            counts = Counts({k: v for k, v in counts.items() if k not in drop})
+        missing = ", ".join(_gap_label(a, b, period.start_day) for a, b in gaps)
+        problems.append(warning("missing-periods", period=period.label, missing=missing))
+    if len(parts) > 1 and any(f in r.counts for r in parts for f in _DISTINCT):
+        problems.append(warning("not-summable", period=period.label, key=", ".join(_DISTINCT)))
+    derived = frozenset().union(*(r.derived for r in parts)) | {"received"} & set(counts)
+    months: int | None = sum(r.period.months or 0 for r in parts)
+    if any(r.period.months is None for r in parts):
+        months = None
+    return Rolled(counts, derived, months, problems)
+
+
+def across(parts: Sequence[Rolled]) -> Rolled:
+    """Rolled figures of several units or levels for the same period, added up."""
+    if len(parts) == 1:
+        return parts[0]
+    counts = reduce(operator.add, (p.counts for p in parts))
+    months = {p.months for p in parts}
+    problems = [p for part in parts for p in part.problems]
+    return Rolled(
+        counts,
+        frozenset().union(*(p.derived for p in parts)) & set(counts),
+        months.pop() if len(months) == 1 else None,
+        problems,
+    )
+
+
+class Engine:
+    """Rows indexed by period and scope, answering "the figures for this period and scope"."""
+
+    def __init__(self, dataset: Dataset, rows: Sequence[RowResult]) -> None:
+        self.dataset = dataset
+        self.exact: dict[Key, RowResult] = {}
+        self.by_scope: dict[Scope, list[RowResult]] = defaultdict(list)
+        self.level_units: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            self.exact[(row.period, row.level, row.unit)] = row
+            self.by_scope[(row.level, row.unit)].append(row)
+            if row.unit is not None and row.level is not None:
+                self.level_units[row.level].add(row.unit)
+        for scoped in self.by_scope.values():
+            scoped.sort(key=lambda r: (r.period.start, r.period.end))
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for unit in dataset.units.values():
+            if unit.parent is not None:
+                self.children[unit.parent].append(unit.id)
+        self._with_figures: dict[str, bool] = {}
+        self._memo: dict[Key, Rolled | None] = {}
+
+    def has_figures(self, unit: str) -> bool:
+        """Whether the unit or one of its descendants has a row."""
+        known = self._with_figures.get(unit)
+        if known is None:
+            level = self.dataset.units[unit].level if unit in self.dataset.units else None
+            known = bool(self.by_scope.get((level, unit))) or any(
+                self.has_figures(c) for c in self.children.get(unit, ())
+            )
+            if not known:
+                known = any(u == unit for (_, u) in self.by_scope)
+            self._with_figures[unit] = known
+        return known
+
+    def resolve(self, period: Period, level: str | None, unit: str | None) -> Rolled | None:
+        key = (period, level, unit)
+        if key not in self._memo:
+            self._memo[key] = self._resolve(period, level, unit)
+        return self._memo[key]
+
+    def _resolve(self, period: Period, level: str | None, unit: str | None) -> Rolled | None:
+        row = self.exact.get((period, level, unit))
+        if row is not None:
+            return Rolled(row.counts, row.derived, row.period.months, [], row)
+        own = self.by_scope.get((level, unit), ())
+        if own:
+            parts, gaps = _tile(period, own)
+            if parts:
+                rolled = over_time(period, parts, gaps)
+                where = {"period": period.label, "level": level, "unit": unit}
+                rolled.problems = [p.located(**where) for p in rolled.problems]
+                return rolled
+        if unit is not None:
+            children = [c for c in self.children.get(unit, ()) if self.has_figures(c)]
+            return self._sum(period, [(self.dataset.units[c].level, c) for c in sorted(children)])
+        if level is None:
+            levels = [lv for lv in self.dataset.settings.levels if self.by_scope_has_level(lv)]
+            return self._sum(period, [(lv, None) for lv in levels])
+        return self._sum(period, [(level, u) for u in sorted(self.level_units.get(level, ()))])
+
+    def by_scope_has_level(self, level: str) -> bool:
+        return bool(self.level_units.get(level)) or (level, None) in self.by_scope
+
+    def _sum(self, period: Period, scopes: Iterable[Scope]) -> Rolled | None:
+        found: list[Rolled] = []
+        absent: list[str] = []
+        for level, unit in scopes:
+            part = self.resolve(period, level, unit)
+            if part is None:
+                absent.append(unit or level or "")
+            else:
+                found.append(part)
+        if not found:
+            return None
+        total = across(found)
+        if absent:
+            problem = warning("missing-periods", period=period.label, missing=", ".join(absent))
+            total = Rolled(total.counts, total.derived, total.months, [*total.problems, problem])
+        return total
+
+    def row(self, period: Period, level: str | None, unit: str | None) -> RowResult | None:
+        """The figures for exactly this period and scope as a row with its metrics, or None."""
+        rolled = self.resolve(period, level, unit)
+        if rolled is None:
+            return None
+        if rolled.row is not None:
+            if not rolled.row.metrics:  # analysed without metrics (calc.analyse_all(metrics=False))
+                registry = self.dataset.registry
+                rolled.row.metrics = registry.evaluate(rolled.counts, rolled.months, registry)
+            return rolled.row
+        return self.to_row(period, level, unit, rolled)
+
+    def to_row(self, period: Period, level: str | None, unit: str | None, rolled: Rolled) -> RowResult:
+        registry = self.dataset.registry
+        metrics = registry.evaluate(rolled.counts, rolled.months, registry)
+        scope = {"period": period.label, "level": level, "unit": unit}
+        problems = [p.located(**scope) for p in rolled.problems]
+        return RowResult(
+            period, level, unit, self.dataset.unit_name(unit), rolled.counts, rolled.derived, metrics, problems
+        )
+
+
+_ENGINES: list[tuple[Dataset, Sequence[RowResult], Engine]] = []
+
+
+def engine_for(dataset: Dataset, rows: Sequence[RowResult]) -> Engine:
+    """The engine for these rows, reused while the same dataset and rows are asked about again."""
+    for known_dataset, known_rows, engine in _ENGINES:
+        if known_dataset is dataset and known_rows is rows:
+            return engine
+    engine = Engine(dataset, rows)
+    _ENGINES.insert(0, (dataset, rows, engine))
+    del _ENGINES[4:]
+    return engine
+
+
+def figures_for(
+    dataset: Dataset, rows: Sequence[RowResult], period: Period, level: str | None, unit: str | None
+) -> RowResult | None:
+    """Counts and metrics for exactly this period and scope. The given row when there is one; otherwise rolled up over time from the scope's sub-period rows (months, quarters...) and/or across units (a unit's descendants through [[units]] parent; with unit None, the level row, else the sum of that level's unit rows). RowResult.problems carries 'missing-periods' when sub-periods are missing. None when no rows cover it."""  # noqa: E501
+    return engine_for(dataset, rows).row(period, level, unit)
+
+
+def scope_units(dataset: Dataset, rows: Sequence[RowResult], level: str | None, unit: str | None) -> list[str | None]:
+    """The units a target scope covers: the unit itself; or every unit of the level that has figures; or [None] for a level-only row."""  # noqa: E501
+    if unit is not None:
+        return [unit]
+    engine = engine_for(dataset, rows)
+    if level is not None and engine.level_units.get(level):
+        return list(sorted(engine.level_units[level]))
+    return [None]
+
+
+def carry_over_gaps(dataset: Dataset, rows: Sequence[RowResult]) -> list[Problem]:
+    """Warnings where a row's carried over differs from the pending at the end of the period before it.
+
+    Of several rows ending the day before (a month and a quarter), the shortest one is compared, so a
+    break is reported once.
+    """
+    origins: dict[Key, Origin] = {(r.period, r.level, r.unit): r.origins[0] for r in dataset.rows}
+    ends: dict[tuple[str | None, str | None, date], RowResult] = {}
+    for row in rows:
+        if "pending" in row.counts:
+            key = (row.level, row.unit, row.period.end)
+            known = ends.get(key)
+            if known is None or row.period.start > known.period.start:
+                ends[key] = row
+    problems: list[Problem] = []
+    for row in rows:
+        carried = row.counts.get("carried_over")
+        before = ends.get((row.level, row.unit, row.period.start - timedelta(days=1)))
+        if carried is None or before is None or before.counts["pending"] == carried:
+            continue
+        pending = before.counts["pending"]
+        problem = warning(
+            "carry-over-gap",
+            period=row.period.label,
+            previous=before.period.label,
+            carried_over=carried,
+            pending=pending,
+            gap=carried - pending,
+        )
+        origin = origins.get((row.period, row.level, row.unit))
+        where = origin.at("carried_over") if origin is not None else {"key": "carried_over"}
+        problems.append(
+            problem.located(gap=carried - pending, period=row.period.label, level=row.level, unit=row.unit, **where)
+        )
+    return problems
