@@ -363,6 +363,33 @@ def test_column_map_files_and_their_mistakes(tmp_path: Path) -> None:
         load_column_map(tmp_path / "m.toml")
 
 
+def test_csv_written_by_duckdb_matches_the_csv_module(tmp_path: Path) -> None:
+    """DuckDB writes the CSV output; quoting must be what Python's csv module writes and reads back."""
+    import io
+
+    names = ['Xã "An" Nhơn', "Phường 1, Quận 3", "line\nbreak", "semi;colon", "plain"]
+    rows = [
+        [f"{i}", name, "commune", "online", "2022-03-01", "2022-03-05", "2022-03-04", "", "true"]
+        for i, name in enumerate(names)
+    ]
+    result = ingest([write_csv(tmp_path / "r.csv", rows)], "month", memory_limit="256MiB")
+    text = render(result, "csv")
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(("period", "level", "unit", *result.fields))
+    writer.writerows(result.rows)
+    assert text == expected.getvalue()
+    assert sorted(row[2] for row in result.rows) == sorted(names)
+    assert all(isinstance(value, int) for row in result.rows for value in row[3:])
+
+
+def test_no_usable_record_gives_a_header_only(tmp_path: Path) -> None:
+    rows = [["1", "x", "commune", "fax", "2022-03-01", "2022-03-05", "", "", "false"]]
+    result = ingest([write_csv(tmp_path / "r.csv", rows)], "month")
+    assert result.rows == []
+    assert render(result, "csv") == "period,level,unit," + ",".join(result.fields) + "\n"
+
+
 def test_outputs_read_back(tmp_path: Path) -> None:
     rows = [["1", "x", "ministry", "online", "2022-03-01", "2022-03-05", "2022-03-04", "", "true"]]
     result = ingest([write_csv(tmp_path / "r.csv", rows)], "month", start_day=15, as_of=date(2022, 3, 14))

@@ -1,8 +1,10 @@
 """Time `parcalc ingest` against a hand-written DuckDB query and a plain pandas script, in one run.
 
 Each contender runs as its own process (start-up included) on the same generated CSV, writes the same
-monthly figures as CSV, and is timed by wall clock; its peak memory is the child's own max RSS from
-os.wait4. Runs are interleaved and the best of --repeat is kept, because a shared machine is noisy.
+monthly figures as CSV, and is timed by wall clock; its peak memory is the child's own max RSS and its CPU
+time (user + system, all threads) come from os.wait4. Runs are interleaved and the best of --repeat is
+kept, because a shared machine is noisy; CPU time is printed too, because on a busy machine a process that
+uses both cores loses more wall time to the others than a single-threaded one does.
 
     python benchmarks/ingest/run.py --rows 1000000 --repeat 3
 """
@@ -104,15 +106,15 @@ def pandas_baseline(path: Path, out: Path) -> None:
     pd.concat(frames).sort_values(["period", "level", "unit"]).to_csv(out, index=False)
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one child process."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def nonzero_rows(path: Path) -> set[tuple[str, ...]]:
@@ -147,22 +149,28 @@ def main() -> None:
     }
     if args.skip_pandas:
         del commands["pandas"]
-    best: dict[str, tuple[float, float]] = {}
+    best: dict[str, tuple[float, float, float]] = {}
     for _ in range(args.repeat):
         for name, command in commands.items():
-            wall, rss = timed(command)
-            previous = best.get(name, (float("inf"), 0.0))
-            best[name] = (min(previous[0], wall), max(previous[1], rss))
+            wall, rss, cpu = timed(command)
+            previous = best.get(name, (float("inf"), 0.0, float("inf")))
+            best[name] = (min(previous[0], wall), max(previous[1], rss), min(previous[2], cpu))
 
     reference = nonzero_rows(outputs["parcalc"])
     print(f"{args.rows:,} dossiers, grain month, best of {args.repeat}; {os.cpu_count()} CPUs")
-    for name, (wall, rss) in best.items():
+    for name, (wall, rss, cpu) in best.items():
         same = "same figures" if nonzero_rows(outputs[name]) == reference else "FIGURES DIFFER"
-        print(f"  {name:8} {wall:8.2f} s  {rss:7.0f} MiB peak RSS  {same}")
-    ours = best["parcalc"][0]
-    print(f"parcalc / duckdb query: {ours / best['duckdb'][0]:.2f}x (goal <= 1.25x)")
+        print(f"  {name:8} {wall:8.2f} s  {cpu:8.2f} s CPU  {rss:7.0f} MiB peak RSS  {same}")
+    ours, ours_cpu = best["parcalc"][0], best["parcalc"][2]
+    print(
+        f"parcalc / duckdb query: {ours / best['duckdb'][0]:.2f}x (goal <= 1.25x);"
+        f" CPU {ours_cpu / best['duckdb'][2]:.2f}x"
+    )
     if "pandas" in best:
-        print(f"pandas / parcalc: {best['pandas'][0] / ours:.1f}x faster (goal >= 10x)")
+        print(
+            f"pandas / parcalc: {best['pandas'][0] / ours:.1f}x faster (goal >= 10x);"
+            f" CPU {best['pandas'][2] / ours_cpu:.1f}x"
+        )
     print(f"parcalc peak RSS: {best['parcalc'][1]:.0f} MiB (goal < 1024 MiB at 10 million rows)")
 
 

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sys
-import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -83,6 +80,8 @@ def _complete_temp(target: Path, data: bytes, unnamed: bool = True) -> str:
             if delay := os.environ.get(TEST_WRITE_DELAY):
                 sys.stderr.write(f"parcalc: test hook: output complete, {delay} s before it is put in place\n")
                 sys.stderr.flush()
+                import time
+
                 time.sleep(float(delay))
             if temp is None:
                 temp = _name_unnamed(target, handle.fileno())
@@ -102,11 +101,15 @@ def _open_temp(target: Path, unnamed: bool) -> tuple[int, str | None]:
     if unnamed and flag:
         with contextlib.suppress(OSError):  # a file system without O_TMPFILE
             return os.open(target.parent, flag | os.O_WRONLY, 0o600), None
+    import tempfile  # here, not at the top: it costs start-up time that standard output never needs
+
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     return fd, temp
 
 
 def _name_unnamed(target: Path, fd: int) -> str:
+    import secrets
+
     for _ in range(100):
         temp = str(target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:

@@ -1,8 +1,11 @@
 """Run the ingest: open the files, aggregate in one DuckDB scan, report bad rows, build the figures.
 
-The clean case costs one parallel scan of the records. Only when that scan finds a bad row or a repeated
-dossier id does a second, row-numbered scan run to say which rows they are (and, for duplicates, a third
-to leave the later copies out): row numbers need an order-preserving, single-threaded scan.
+The clean case costs one parallel scan of the records that aggregates every event, plus a scan of the id
+column alone that counts repeated ids (an exact check needs a set of every id, which does not fit in the
+same hash aggregation without multiplying its memory). Only when these find a bad row or a repeated
+dossier id does a row-numbered scan run to say which rows they are (and, for duplicates, another to leave
+the later copies out): row numbers need an order-preserving, single-threaded scan. The figures are built
+from the small aggregated table and written by DuckDB as CSV text, never as a Python object per row.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +45,9 @@ COUNT_FIELDS = (
     "pending_overdue",
 )
 BAD_ROWS_SHOWN = 20
+# DuckDB's message when its parallel CSV reader meets a line break inside a quoted cell.
+QUOTED_NEWLINES = "does not support null_padding in conjunction with quoted new lines"
+MEMORY_LIMIT = "600MiB"  # of DuckDB buffers; Python, the DuckDB library and its other allocations come on top
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,7 @@ def ingest(
 
     ``as_of`` defaults to the latest date in the records; the period containing it ends on that date.
     Bad rows are left out and reported; with ``strict`` they raise `IngestError` instead.
+    ``memory_limit`` caps DuckDB's buffers (a DuckDB size such as "2GiB"); beyond it, it spills to disk.
     """
     if not paths:
         raise IngestError("no record files given")
@@ -118,19 +125,45 @@ def ingest(
         config: dict[str, str | bool | int | float | list[str]] = {
             "preserve_insertion_order": False,
             "temp_directory": str(Path(workdir) / "spill"),
+            # DuckDB's own default is 80 % of the machine; the goal is under 1 GiB for the whole process at
+            # 10 million records, and its hash tables spill to the scratch folder rather than fail.
+            "memory_limit": memory_limit or MEMORY_LIMIT,
+            "threads": _cpus(),
         }
-        if memory_limit:
-            config["memory_limit"] = memory_limit
-        con = duckdb.connect(config=config)
+
+        def run(parallel: bool) -> IngestResult:
+            con = duckdb.connect(config=config)
+            try:
+                if progress is not None:
+                    # Progress tracking costs a little on every chunk, so only a visible bar turns it on.
+                    con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+                files = [Path(p) for p in paths]
+                sources = open_sources(con, files, mapping, Path(workdir), progress, parallel=parallel)
+                return _Run(con, sources, mapping, chosen, start_day, as_of, progress, Path(workdir)).result(
+                    strict, max_bad_rows
+                )
+            except duckdb.Error as exc:
+                if parallel and QUOTED_NEWLINES in str(exc):
+                    raise _Sequential from None
+                raise IngestError(_first_line(exc)) from None
+            finally:
+                con.close()
+
         try:
-            con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
-            sources = open_sources(con, [Path(p) for p in paths], mapping, Path(workdir), progress)
-            run = _Run(con, sources, mapping, chosen, start_day, as_of, progress, Path(workdir))
-            return run.result(strict, max_bad_rows)
-        except duckdb.Error as exc:
-            raise IngestError(_first_line(exc)) from None
-        finally:
-            con.close()
+            return run(parallel=True)
+        except _Sequential:
+            return run(parallel=False)
+
+
+class _Sequential(Exception):
+    """A file has line breaks inside quoted cells, which only DuckDB's one-thread CSV reader handles."""
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (a container or taskset may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def _column_map(value: ColumnMap | Mapping[str, Any] | str | Path | None) -> ColumnMap:
@@ -172,8 +205,10 @@ class _Run:
     def result(self, strict: bool, max_bad_rows: int) -> IngestResult:
         self._aggregate(numbered=False, excluded=None, stage="aggregating")
         counts = dict(self.con.execute("SELECT reason, sum(n) FROM ev WHERE reason <> 0 GROUP BY ALL").fetchall())
-        self._execute(f"CREATE TEMP TABLE repeated AS {sql.duplicates(self.sources)}", "checking dossier ids")
-        has_duplicates = self.con.execute("SELECT count(*) FROM repeated").fetchone()[0] > 0
+        self._execute(f"CREATE TEMP TABLE repeats AS {sql.repeated_id_count(self.sources)}", "checking dossier ids")
+        has_duplicates = self.con.execute("SELECT * FROM repeats").fetchone()[0] > 0
+        if has_duplicates:
+            self._execute(f"CREATE TEMP TABLE repeated AS {sql.duplicates(self.sources)}", "finding repeated ids")
         bad_total = sum(n for reason, n in counts.items() if reason not in (0, sql.AFTER_AS_OF))
         bad_rows: list[BadRow] = []
         if bad_total or has_duplicates:

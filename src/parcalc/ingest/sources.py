@@ -51,8 +51,15 @@ class Source:
 
 
 def open_sources(
-    con: Any, paths: list[Path], column_map: ColumnMap, workdir: Path, progress: ProgressHook | None
+    con: Any,
+    paths: list[Path],
+    column_map: ColumnMap,
+    workdir: Path,
+    progress: ProgressHook | None,
+    *,
+    parallel: bool = True,
 ) -> list[Source]:
+    """The files as `Source` items; ``parallel=False`` reads CSV with one thread (for quoted line breaks)."""
     sources = []
     for index, path in enumerate(paths):
         label = str(path)
@@ -64,9 +71,9 @@ def open_sources(
         elif suffix in (".xlsx", ".xlsm"):
             csv_path = workdir / f"{index}.csv"
             _xlsx_to_csv(path, csv_path, label, progress)
-            source = _csv(con, csv_path, label, delimiter=",", row_column=XLSX_ROW)
+            source = _csv(con, csv_path, label, ",", parallel, row_column=XLSX_ROW)
         elif suffix in (".csv", ".txt", ".tsv"):
-            source = _csv(con, path, label, delimiter=_sniff_delimiter(path, label))
+            source = _csv(con, path, label, _sniff_delimiter(path, label), parallel)
         else:
             raise IngestError("unknown record format (use .csv, .parquet or .xlsx)", file=label)
         found = {c.name: c for c in source.columns.values() if c is not None}
@@ -102,11 +109,14 @@ def _sniff_delimiter(path: Path, label: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def _csv(con: Any, path: Path, label: str, delimiter: str, row_column: str | None = None) -> Source:
+def _csv(con: Any, path: Path, label: str, delimiter: str, parallel: bool, row_column: str | None = None) -> Source:
+    # null_padding reads a short row as empty trailing cells, so that it is reported rather than refused.
     options = (
         f"header = true, all_varchar = true, delim = {sql_text(delimiter)}, quote = '\"', escape = '\"', "
         "null_padding = true, auto_detect = true"
     )
+    if not parallel:
+        options += ", parallel = false"
     relation = f"read_csv({sql_text(str(path))}, {options})"
     columns = _describe(con, relation, label)
     if row_column is not None:

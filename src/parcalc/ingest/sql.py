@@ -2,9 +2,9 @@
 
 Every figure is a sum of events keyed by period index: a dossier adds to "new" in the period it was
 received, to a resolution class in the period it was resolved, and so on. Stocks (pending, overdue) are
-running sums of +1/-1 events. So one scan can aggregate all events with GROUPING SETS, each set small,
-and the running sums happen afterwards on the few rows per unit and period; there is no join of dossiers
-with periods, which is what makes the obvious query slow.
+running sums of +1/-1 events. So one scan aggregates all events into one row per (unit, period), and
+the running sums happen afterwards on those few rows; there is no join of dossiers with periods, which
+is what makes the obvious query slow.
 """
 
 from __future__ import annotations
@@ -38,14 +38,27 @@ def _lookup(value: str, table: dict[str, str]) -> str:
     return f"CASE {value} {whens} END"
 
 
-def _fast_lookup(text: str, canonical: dict[str, str], table: dict[str, str], nfc: bool = False) -> str:
-    """Exact canonical values first; only the other rows pay for trimming and lower-casing."""
+def _fast_lookup(
+    text: str, canonical: dict[str, str], table: dict[str, str], nfc: bool = False, otherwise: str | None = None
+) -> str:
+    """Exact canonical values first; only the other rows pay for trimming and lower-casing.
+
+    ``otherwise`` is the value of a text that no spelling matches; it sits inside the ELSE branch because
+    DuckDB evaluates an outer coalesce() for every row, not only for the ones still NULL.
+    """
     slow = _lookup(f"lower(trim({text}))", table)
     if nfc:
         # Exports differ in Unicode composition of Vietnamese accents; normalise only what did not match.
         slow = f"coalesce({slow}, {_lookup(f'lower(trim(nfc_normalize({text})))', table)})"
+    if otherwise is not None:
+        slow = f"coalesce({slow}, {otherwise})"
     whens = " ".join(f"WHEN {sql_text(spelling)} THEN {result}" for spelling, result in canonical.items())
     return f"CASE {text} {whens} ELSE {slow} END"
+
+
+def _trimmed(text: str) -> str:
+    """nullif(trim(text), ''), with trim() (the costliest step of parsing an id) only where a space is."""
+    return f"CASE WHEN {text} LIKE ' %' OR {text} LIKE '% ' THEN nullif(trim({text}), '') ELSE nullif({text}, '') END"
 
 
 def _text(column: Column | None) -> str:
@@ -101,8 +114,7 @@ def _level(column: Column | None) -> str:
     text = _text(column)
     table = {name: sql_text(level) for level, names in LEVEL_VALUES.items() for name in names}
     canonical = {level: sql_text(level) for level in LEVEL_VALUES}
-    mapped = _fast_lookup(text, canonical, table, nfc=True)
-    return f"coalesce({mapped}, nullif(trim({text}), ''))"
+    return _fast_lookup(text, canonical, table, nfc=True, otherwise=_trimmed(text))
 
 
 def parsed_rows(sources: list[Source], spellings: dict[str, tuple[str, ...]], *, numbered: bool, raw: bool) -> str:
@@ -113,8 +125,8 @@ def parsed_rows(sources: list[Source], spellings: dict[str, tuple[str, ...]], *,
         fields = [
             f"{index} AS file",
             f"{source.row_number if numbered else 'CAST(NULL AS BIGINT)'} AS row",
-            f"nullif(trim({_text(cols['dossier_id'])}), '') AS id",
-            f"nullif(trim({_text(cols['unit'])}), '') AS unit",
+            f"{_trimmed(_text(cols['dossier_id']))} AS id",
+            f"{_trimmed(_text(cols['unit']))} AS unit",
             f"{_level(cols['level'])} AS level",
             f"{_channel(cols['channel'], spellings)} AS chan",
             f"{_boolean(cols['full_online'])} AS fo",
@@ -163,11 +175,12 @@ def period_key(value: str, months: int, start_day: int) -> str:
 def events(rows: str, months: int, start_day: int, as_of: date | None, excluded: str | None) -> str:
     """Aggregate every record's events by (level, unit, period) in one hash aggregation.
 
-    Each usable record yields up to three events, keyed by period index k: received (ev 0), closed (ev 1:
-    resolved early/on time/late or withdrawn; it also leaves the overdue stock if it had joined it) and
-    overdue while still open (ev 2). A dossier still open on the as-of date also carries the day it
-    becomes overdue (xo), because the last period may end on the as-of date, which is only known here
-    when it is the latest date of the records. A bad record yields one event with its check code.
+    Each usable record yields up to three events, keyed by period index k: received, closed (resolved
+    early/on time/late or withdrawn; it also leaves the overdue stock if it had joined it) and overdue
+    while still open. A dossier still open on the as-of date also carries the day it becomes overdue (xo),
+    because the last period may end on the as-of date, which is only known here when it is the latest
+    date of the records. A bad record yields one event with its check code. The rows of valid records
+    with a period are one per (level, unit, k), so the figures need no second aggregation.
     """
 
     def key(value: str) -> str:
@@ -200,19 +213,25 @@ WITH checked AS (
            CASE WHEN reason = 0 THEN greatest(r, coalesce(c, r)) END AS last
     FROM keyed
 ), flat AS (
-    -- the events of the period of receipt share one row; the others get a row each
-    SELECT *, unnest(CASE WHEN reason = 0 THEN [kr, CASE WHEN kc <> kr THEN kc END,
-                                                CASE WHEN kx <> kr THEN kx END] ELSE [NULL] END) AS k,
-           unnest([1, 2, 3]) AS e
-    FROM listed
+    -- Up to four event rows per record, from a join with four constants (cheaper than building and
+    -- unnesting lists): 1 receipt, and everything else that falls in the same period; 2 closing in a later
+    -- period; 3 becoming overdue in a later period; 4 the day an open dossier becomes overdue, on a row of
+    -- its own so that the (level, unit, k) rows of valid records stay one per period. A bad record keeps
+    -- only row 1, without a period, to count its check code.
+    SELECT listed.*, event.e,
+           CASE WHEN reason <> 0 THEN NULL WHEN event.e = 1 THEN kr WHEN event.e = 2 THEN kc
+                WHEN event.e = 3 THEN kx END AS k,
+           CASE WHEN event.e = 4 THEN x END AS xo
+    FROM listed, (VALUES (1), (2), (3), (4)) AS event(e)
+    WHERE CASE event.e WHEN 1 THEN true WHEN 2 THEN reason = 0 AND kc <> kr WHEN 3 THEN reason = 0 AND kx <> kr
+                       ELSE reason = 0 AND c IS NULL END
 ), flagged AS (
     SELECT *, e = 1 AS at_r, e = 2 OR (e = 1 AND coalesce(kc = kr, false)) AS at_c,
            e = 3 OR (e = 1 AND coalesce(kx = kr, false)) AS at_x
     FROM flat
-    WHERE k IS NOT NULL OR (reason <> 0 AND e = 1)
 )
-SELECT level, unit, k, CASE WHEN at_x AND c IS NULL THEN x END AS xo, reason,
-       count_if(at_r) AS new,
+-- "new" is online + direct + postal. (count_if of only NULLs is NULL, hence "d IS NOT NULL".)
+SELECT level, unit, k, xo, reason,
        count_if(at_r AND chan = 1) AS online,
        count_if(at_r AND chan = 2) AS direct,
        count_if(at_r AND chan = 3) AS postal,
@@ -229,12 +248,25 @@ GROUP BY ALL
 """
 
 
+def _ids(sources: list[Source]) -> str:
+    return " UNION ALL ".join(
+        f"SELECT {_trimmed(_text(s.columns['dossier_id']))} AS id FROM {s.relation}" for s in sources
+    )
+
+
+def repeated_id_count(sources: list[Source]) -> str:
+    """How many ids repeat an earlier one, counted on their 64-bit hashes.
+
+    A count of distinct values is cheaper than grouping the ids to list the repeated ones, and the clean
+    case needs nothing more. A hash collision can only make the count too high, never too low; the exact
+    check (`duplicates`) that runs then compares the ids themselves.
+    """
+    return f"SELECT count(*) - count(DISTINCT hash(id)) FROM ({_ids(sources)}) WHERE id IS NOT NULL"
+
+
 def duplicates(sources: list[Source]) -> str:
     """Hashes of dossier ids that occur more than once; the row-numbered scan tells the rows apart."""
-    ids = " UNION ALL ".join(
-        f"SELECT nullif(trim({_text(s.columns['dossier_id'])}), '') AS id FROM {s.relation}" for s in sources
-    )
-    return f"SELECT hash(id) AS hid FROM ({ids}) WHERE id IS NOT NULL GROUP BY hid HAVING count(*) > 1"
+    return f"SELECT hash(id) AS hid FROM ({_ids(sources)}) WHERE id IS NOT NULL GROUP BY hid HAVING count(*) > 1"
 
 
 def figures(events_table: str, labels_table: str, last_key: int, as_of: date, fields: tuple[str, ...]) -> str:
@@ -264,32 +296,30 @@ def figures(events_table: str, labels_table: str, last_key: int, as_of: date, fi
     }
     select = ", ".join(f"CAST({columns[f]} AS BIGINT) AS {f}" for f in fields)
     return f"""
-WITH by_name AS (
-    SELECT level, unit, k, sum(new) AS new, sum(online) AS online, sum(direct) AS direct,
-           sum(postal) AS postal, sum(full_online) AS full_online, sum(early) AS early,
-           sum(on_time) AS on_time, sum(late) AS late, sum(withdrawn) AS withdrawn, sum(overdue) AS overdue
-    FROM {events_table} WHERE reason = 0 AND k <= {last_key} GROUP BY level, unit, k
-), units AS (
+WITH units AS MATERIALIZED (
     SELECT level, unit,
            row_number() OVER (ORDER BY CASE level {rank} ELSE {len(DEFAULT_LEVELS)} END, level, unit) AS uid
-    FROM (SELECT DISTINCT level, unit FROM by_name)
-), per_period AS (
-    SELECT units.uid, by_name.* EXCLUDE (level, unit) FROM by_name JOIN units USING (level, unit)
+    FROM (SELECT DISTINCT level, unit FROM {events_table} WHERE reason = 0)
+), per_period AS MATERIALIZED (
+    -- the events of valid records are already one row per (level, unit, period)
+    SELECT uid, k, online + direct + postal AS new, online, direct, postal, full_online, early, on_time, late,
+           withdrawn, overdue
+    FROM {events_table} JOIN units USING (level, unit) WHERE reason = 0 AND k <= {last_key}
 ), overdue_now AS (
-    SELECT units.uid, o.n
-    FROM (SELECT level, unit, sum(n) AS n FROM {events_table} WHERE reason = 0 AND xo <= {limit} GROUP BY ALL) AS o
-    JOIN units USING (level, unit)
+    SELECT uid, sum(n) AS n
+    FROM {events_table} JOIN units USING (level, unit) WHERE reason = 0 AND xo <= {limit} GROUP BY uid
 ), running AS (
     -- every unit in every period: a month without dossiers is a zero in the records, not a gap. Only the two
-    -- stock changes pass through the window, which sorts whatever it carries.
+    -- stock changes pass through the window, which sorts whatever it carries, packed into one number:
+    -- both running sums are counts of dossiers, so each fits in 32 bits.
     SELECT grid.uid, grid.k,
-           sum(coalesce(p.new - p.early - p.on_time - p.late - p.withdrawn, 0)) OVER stock AS pending,
-           sum(coalesce(p.overdue, 0)) OVER stock AS overdue_running
+           sum(coalesce(CAST(p.new - p.early - p.on_time - p.late - p.withdrawn AS HUGEINT) * 4294967296
+                        + p.overdue, 0))
+               OVER (PARTITION BY grid.uid ORDER BY grid.k ROWS UNBOUNDED PRECEDING) AS stocks
     FROM (SELECT units.uid, labels.k FROM units CROSS JOIN {labels_table} AS labels) AS grid
     LEFT JOIN per_period AS p USING (uid, k)
-    WINDOW stock AS (PARTITION BY grid.uid ORDER BY grid.k ROWS UNBOUNDED PRECEDING)
 ), flows AS (
-    SELECT running.*,
+    SELECT running.uid, running.k, stocks >> 32 AS pending, stocks & 4294967295 AS overdue_running,
            coalesce(p.new, 0) AS received_new, coalesce(p.online, 0) AS received_online,
            coalesce(p.direct, 0) AS received_direct, coalesce(p.postal, 0) AS received_postal,
            coalesce(p.full_online, 0) AS received_full_online, coalesce(p.early, 0) AS resolved_early,
