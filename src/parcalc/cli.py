@@ -20,6 +20,7 @@ from parcalc.loading import UsageError, resolve_files
 
 if TYPE_CHECKING:
     from parcalc.calc import Query
+    from parcalc.columnar import Fast
     from parcalc.dataset import Dataset
     from parcalc.grouping import Grouping
     from parcalc.report import Report
@@ -234,17 +235,38 @@ def compute(
         how = build_grouping(grain, by, compare, total)
         names = resolve_files(files)
         out.check_target(output, names)
-        data = dataset.load(names)
+
+        def query_for(loaded: Dataset) -> Query:
+            choose_lang(lang, loaded.settings.lang)  # a bad --lang is reported before a bad --period
+            return build_query(loaded, period, level, unit, metrics)
+
+        fast = _columnar(names, how, query_for)  # large CSV sheets: the same result, computed in DuckDB
+        if fast is not None:
+            data, result, found = fast.dataset, fast.result, fast.problems
+        else:
+            data = dataset.load(names)
+            query = query_for(data)
+            rows = calc.analyse_all(data, metrics=not how.active)
+            try:
+                result = grouping.roll_up(data, rows, how, query) if how.active else calc.compute(data, query, rows)
+            except grouping.GroupingError as exc:
+                raise UsageError(str(exc)) from None
+            found = list(dict.fromkeys([*(p for r in rows for p in r.problems), *result.all_problems]))
         language = choose_lang(lang, data.settings.lang)
-        query = build_query(data, period, level, unit, metrics)
-        rows = calc.analyse_all(data, metrics=not how.active)
-        try:
-            result = grouping.roll_up(data, rows, how, query) if how.active else calc.compute(data, query, rows)
-        except grouping.GroupingError as exc:
-            raise UsageError(str(exc)) from None
-        found = list(dict.fromkeys([*(p for r in rows for p in r.problems), *result.all_problems]))
         _check_findings(found, strict, quiet, language)
         emit(lambda: compute_report(result, Options(language, precision)), chosen, language, precision, output)
+
+
+def _columnar(names: Sequence[str], how: Grouping, make_query: Callable[[Dataset], Query]) -> Fast | None:
+    if not how.active:
+        return None
+    from parcalc.columnar import try_compute
+    from parcalc.grouping import GroupingError
+
+    try:
+        return try_compute(names, how, make_query)
+    except GroupingError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def build_grouping(grain: str | None, by: Sequence[str] | None, compare: str | None, total: bool | None) -> Grouping:

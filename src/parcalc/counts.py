@@ -93,6 +93,9 @@ IDENTITIES: tuple[Identity, ...] = (
     Identity("services_online", ("services_full_online", "services_partial_online")),
 )
 
+# (total, parts) of each identity, for Counts.derive's inner loop, which runs for every row of a sheet.
+_PLANS: tuple[tuple[str, tuple[str, ...]], ...] = tuple((i.total, i.parts) for i in IDENTITIES)
+
 # Every dossier to handle is resolved, still pending or withdrawn. Reports break this one most often, so
 # it is only checked, never used to fill a gap (that would hide the slip). An absent withdrawn is 0 here.
 BALANCE = Identity("received", ("resolved", "pending", "withdrawn"), code="balance-gap")
@@ -182,19 +185,25 @@ class Counts(Mapping[str, int]):
         changed = True
         while changed:
             changed = False
-            for identity in IDENTITIES:
-                known = [p for p in identity.parts if p in values]
-                missing = [p for p in identity.parts if p not in values]
-                if identity.total not in values and not missing:
-                    values[identity.total] = sum(values[p] for p in identity.parts)
-                    derived.add(identity.total)
-                    changed = True
-                elif identity.total in values and len(missing) == 1:
-                    rest = values[identity.total] - sum(values[p] for p in known)
-                    if rest >= 0:
-                        values[missing[0]] = rest
-                        derived.add(missing[0])
+            for total, parts in _PLANS:
+                known_sum, missing, unknown = 0, "", 0
+                for part in parts:
+                    value = values.get(part)
+                    if value is None:
+                        unknown += 1
+                        missing = part
+                    else:
+                        known_sum += value
+                whole = values.get(total)
+                if whole is None:
+                    if not unknown:
+                        values[total] = known_sum
+                        derived.add(total)
                         changed = True
+                elif unknown == 1 and whole - known_sum >= 0:
+                    values[missing] = whole - known_sum
+                    derived.add(missing)
+                    changed = True
         return Counts(values), frozenset(derived)
 
     def check(self) -> list[Finding]:

@@ -119,7 +119,9 @@ def over_time(period: Period, parts: Sequence[RowResult], gaps: Sequence[tuple[d
 def across(parts: Sequence[Rolled]) -> Rolled:
     """Rolled figures of several units or levels for the same period, added up."""
     if len(parts) == 1:
-        return parts[0]
+        only = parts[0]
+        # Not the part's own row: a level of one unit is still reported as the level, not as the unit.
+        return only if only.row is None else Rolled(only.counts, only.derived, only.months, list(only.problems))
     counts = reduce(operator.add, (p.counts for p in parts))
     months = {p.months for p in parts}
     problems = [p for part in parts for p in part.problems]

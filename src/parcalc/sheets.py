@@ -61,7 +61,7 @@ def _header_map(name: str) -> dict[str, str]:
     return {normalise(k): v for k, v in mapping.items()}
 
 
-def _keys(name: str, headers: Sequence[object]) -> list[str | None]:
+def column_keys(name: str, headers: Sequence[object]) -> list[str | None]:
     """The figures key of each column (None: ignored); unknown headers are kept, to be reported as keys."""
     mapped = _header_map(name)
     known = _known_headers()
@@ -106,7 +106,7 @@ def _cell(value: object, key: str) -> object:
 def to_figures(
     name: str, headers: Sequence[object], rows: Iterable[tuple[int, Sequence[object]]]
 ) -> tuple[dict[str, Any], LineIndex]:
-    columns = [(i, key) for i, key in enumerate(_keys(name, headers)) if key is not None]
+    columns = [(i, key) for i, key in enumerate(column_keys(name, headers)) if key is not None]
     index = LineIndex()
     lines = index.lines
     lines[("figures",)] = 1
@@ -118,8 +118,9 @@ def to_figures(
             raw = cells[i] if i < width else None
             if raw is None or raw == "":
                 continue
-            # the common case first: a plain whole number in a count column
-            value = int(raw) if isinstance(raw, str) and raw.isdigit() and raw.isascii() else _cell(raw, key)
+            # the common case first: a plain whole number in a count column (a unit "001" stays text)
+            count = key not in _SCOPE
+            value = int(raw) if isinstance(raw, str) and count and raw.isdigit() and raw.isascii() else _cell(raw, key)
             if key.startswith("stated."):
                 table.setdefault("stated", {})[key.removeprefix("stated.")] = value
             elif value != "" or not isinstance(value, str):
