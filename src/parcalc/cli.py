@@ -1,8 +1,7 @@
 """The command line: parse options, call the library, pick a reporter. Nothing else lives here."""
 
-from __future__ import annotations
-
 import contextlib
+import copy
 import functools
 import os
 import signal
@@ -155,7 +154,7 @@ def choose_lang(lang: str | None, file_lang: str | None = None) -> str:
     return chosen
 
 
-def emit(build: Callable[[], Report], fmt: str, lang: str, precision: int, output: str | None) -> None:
+def emit(build: Callable[[], "Report"], fmt: str, lang: str, precision: int, output: str | None) -> None:
     """Render a report and write it; rendering finishes before anything is written."""
     from parcalc.output import write
     from parcalc.report import Options
@@ -236,7 +235,7 @@ def compute(
         names = resolve_files(files)
         out.check_target(output, names)
 
-        def query_for(loaded: Dataset) -> Query:
+        def query_for(loaded: "Dataset") -> "Query":
             choose_lang(lang, loaded.settings.lang)  # a bad --lang is reported before a bad --period
             return build_query(loaded, period, level, unit, metrics)
 
@@ -257,7 +256,7 @@ def compute(
         emit(lambda: compute_report(result, Options(language, precision)), chosen, language, precision, output)
 
 
-def _columnar(names: Sequence[str], how: Grouping, make_query: Callable[[Dataset], Query]) -> Fast | None:
+def _columnar(names: Sequence[str], how: "Grouping", make_query: Callable[["Dataset"], "Query"]) -> "Fast | None":
     if not how.active:
         return None
     from parcalc.columnar import try_compute
@@ -269,7 +268,7 @@ def _columnar(names: Sequence[str], how: Grouping, make_query: Callable[[Dataset
         raise UsageError(str(exc)) from None
 
 
-def build_grouping(grain: str | None, by: Sequence[str] | None, compare: str | None, total: bool | None) -> Grouping:
+def build_grouping(grain: str | None, by: Sequence[str] | None, compare: str | None, total: bool | None) -> "Grouping":
     from parcalc.grouping import COMPARE_CHOICES, Grouping, GroupingError, parse_by
     from parcalc.periods import Grain, PeriodError
 
@@ -283,12 +282,12 @@ def build_grouping(grain: str | None, by: Sequence[str] | None, compare: str | N
 
 
 def build_query(
-    data: Dataset,
+    data: "Dataset",
     period: Sequence[str] | None,
     level: Sequence[str] | None,
     unit: Sequence[str] | None,
     metrics: Sequence[str] | None,
-) -> Query:
+) -> "Query":
     from parcalc.calc import Query
     from parcalc.periods import PeriodError
 
@@ -404,12 +403,12 @@ Presets = Annotated[
 
 
 def build_filters(
-    data: Dataset,
+    data: "Dataset",
     period: Sequence[str] | None,
     level: Sequence[str] | None,
     unit: Sequence[str] | None,
     names: Sequence[str] | None,
-) -> Filters:
+) -> "Filters":
     from parcalc.targets import Filters
 
     query = build_query(data, period, None, None, None)
@@ -654,13 +653,34 @@ def _ingest_progress(quiet: bool) -> Iterator[Callable[[str, float | None], None
         yield update
 
 
+def _app_for(argv: Sequence[str]) -> typer.Typer:
+    """The app with only the command being run.
+
+    Typer builds the options of every command on each start, which costs more than computing a small
+    file (benchmarks/startup). The top-level help, shell completion and unknown names get the whole app.
+    """
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    if first is None or any(key.endswith("_COMPLETE") for key in os.environ):
+        return app
+    chosen = [
+        info
+        for info in app.registered_commands
+        if (info.name or typer.main.get_command_name(info.callback.__name__ if info.callback else "")) == first
+    ]
+    if not chosen:
+        return app
+    only = copy.copy(app)
+    only.registered_commands = chosen
+    return only
+
+
 def main() -> None:
     """The console script: quiet on a closed pipe and on Ctrl-C."""
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        app()
+        _app_for(sys.argv[1:])()
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
