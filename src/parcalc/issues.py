@@ -75,7 +75,6 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "stated {metric} {stated} cannot be checked: {reason}",
         "không kiểm tra được {metric} công bố {stated}: {reason}",
     ),
-    "empty-input": ("{detail}", "{detail}"),
     "input-too-large": (
         "the input has more than {limit} {what}, the most one run reads; set {setting} to raise the limit",
         "dữ liệu vào có hơn {limit} {what}, mức tối đa của một lần chạy; đặt {setting} để nâng giới hạn",
