@@ -149,16 +149,30 @@ def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_messages_in_vietnamese() -> None:
     path = BROKEN / "unknown-count-field.toml"
     (problem,) = problems_of([str(path)])
-    assert problem.message("vi") == "khóa không hợp lệ 'recieved' (did you mean 'received'?)"
+    assert problem.message("vi") == "khóa không hợp lệ 'recieved' (có phải là 'received'?)"
     line = expectations(path)["line"]
     assert problem.line_text("en").startswith(f"{path}:{line} figures[0] (2022-H1 / district) recieved: error:")
     assert problem.line_text("en").endswith("[unknown-key]")
 
 
 def test_did_you_mean() -> None:
-    assert did_you_mean("recieved", ["received", "resolved"]) == " (did you mean 'received'?)"
-    assert did_you_mean("online_shar", ["online_share", "online_share_total"]) == " (did you mean 'online_share'?)"
-    assert did_you_mean("zzz", ["received"]) == ""
+    assert str(did_you_mean("recieved", ["received", "resolved"])) == " (did you mean 'received'?)"
+    assert did_you_mean("recieved", ["received"]).vi == " (có phải là 'received'?)"
+    assert str(did_you_mean("online_shar", ["online_share", "online_share_total"])) == " (did you mean 'online_share'?)"
+    assert str(did_you_mean("zzz", ["received"])) == ""
+
+
+def test_a_count_written_with_a_thousands_dot_gets_a_hint(tmp_path: Path) -> None:
+    # TOML reads the Vietnamese 226.593 as the decimal 226.593: say what was probably meant.
+    path = tmp_path / "dot.toml"
+    path.write_text('[[figures]]\nperiod = "2022"\nlevel = "province"\nreceived = 226.593\n', encoding="utf-8")
+    (problem,) = problems_of([str(path)])
+    assert problem.code == "invalid-count"
+    assert "if you meant 226593 dossiers" in problem.message("en")
+    assert "nếu là 226593 hồ sơ" in problem.message("vi")
+    path.write_text('[[figures]]\nperiod = "2022"\nlevel = "province"\nreceived = 1.5\n', encoding="utf-8")
+    (problem,) = problems_of([str(path)])
+    assert "thousands" not in problem.message("en")
 
 
 def test_line_index_of_hand_written_toml() -> None:

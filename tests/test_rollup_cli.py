@@ -38,6 +38,11 @@ def test_grain_quarter_by_level_with_total(cli: CliRun, data: Path) -> None:
     assert {i["code"] for i in q1["issues"]} == {"missing-periods", "not-summable"}
     no_total = cli(["compute", str(data), "--grain", "quarter", "--by", "level", "--no-total", "-f", "json", "-q"])
     assert [r["level"] for r in no_total.json()["rows"]] == ["commune", "commune"]
+    # People read the total row by its name, in their language.
+    table = cli(["compute", str(data), "--grain", "quarter", "--by", "level", "-f", "markdown", "-q"])
+    assert "| 2022-Q1 | Tổng cộng |" in table.stdout
+    english = cli(["compute", str(data), "--grain", "quarter", "--by", "level", "-f", "markdown", "--lang", "en", "-q"])
+    assert "| 2022-Q1 | Total |" in english.stdout
 
 
 def test_nine_months_compared(cli: CliRun, data: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from parcalc.calc import RowResult
 from parcalc.counts import FIELD_BY_ID, FIELD_IDS
 from parcalc.metrics import Registry
-from parcalc.report import Cell, Column, Kind, Table, number
+from parcalc.report import Cell, Column, Kind, Table, key_cells, number
 
 
 def _earlier(row: RowResult) -> RowResult | None:
@@ -79,7 +79,7 @@ def compare_table(
         columns.append(Column(f"change_{f}", f"{name} ({change})", "change"))
     cells: list[list[Cell]] = []
     for row in rows:
-        line: list[Cell] = [row.period.label, row.level, row.unit_name or row.unit]
+        line: list[Cell] = key_cells(row, lang)
         line.append(row.compare[0].label if row.compare else None)
         before = _earlier(row)
         for m in metric_ids:

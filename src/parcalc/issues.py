@@ -17,8 +17,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "missing-key": ("required key {key!r} is missing", "thiếu khóa bắt buộc {key!r}"),
     "invalid-value": ("{detail}", "{detail}"),
     "invalid-count": (
-        "{key} must be a whole number of dossiers, 0 or more (got {value})",
-        "{key} phải là số nguyên không âm (giá trị {value})",
+        "{key} must be a whole number of dossiers, 0 or more (got {value}){hint}",
+        "{key} phải là số nguyên không âm (giá trị {value}){hint}",
     ),
     "bad-period": ("{detail}", "kỳ báo cáo không hợp lệ: {detail}"),
     "unknown-level": (
@@ -182,12 +182,25 @@ def warning(code: str, **params: Any) -> Problem:
     return Problem(code, "warning", params)
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean ...?)' hint, or '' when nothing is close."""
+def did_you_mean(value: str, choices: Iterable[str]) -> LangText:
+    """A ' (did you mean ...?)' hint, or '' when nothing is close; reads as English in an f-string."""
     import difflib
 
     close = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    if not close:
+        return LangText("", "")
+    return LangText(f" (did you mean {close[0]!r}?)", f" (có phải là {close[0]!r}?)")
+
+
+def thousands_hint(value: object) -> LangText:
+    """For 226.593 typed as a count: TOML reads the Vietnamese thousands dot as a decimal point."""
+    if isinstance(value, float) and value > 0 and len(repr(value).partition(".")[2]) == 3:
+        whole = repr(value).replace(".", "")
+        return LangText(
+            f"; if you meant {whole} dossiers, write it without the thousands separator",
+            f"; nếu là {whole} hồ sơ, hãy viết liền, không dùng dấu chấm phân cách hàng nghìn",
+        )
+    return LangText("", "")
 
 
 class InputError(Exception):

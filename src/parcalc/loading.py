@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 from pydantic_core import ValidationError
 
 from parcalc.counts import FIELD_IDS
-from parcalc.issues import InputError, Problem, did_you_mean, error
+from parcalc.issues import InputError, Problem, did_you_mean, error, thousands_hint
 from parcalc.limits import MAX_COUNT, Budget, max_input_bytes, too_large
 from parcalc.model import DataFile
 
@@ -243,7 +243,7 @@ def _problem_from(err: Any) -> Problem:
         problem = error("bad-period", detail=_period_reason(value, err["msg"]))
     elif loc and loc[0] == "figures" and last in FIELD_IDS:
         shown = f"{_show(value)}, above the largest count {MAX_COUNT}" if kind == "less_than_equal" else _show(value)
-        problem = error("invalid-count", key=last, value=shown)
+        problem = error("invalid-count", key=last, value=shown, hint=thousands_hint(value))
     else:
         problem = error("invalid-value", key=key or last or "file", detail=f"{err['msg']} (got {_show(value)})")
     return problem.located(table=table, key=key)

@@ -65,6 +65,7 @@ LABELS = {
     "counts": ("Số hồ sơ", "Dossier counts"),
     "rates": ("Tỷ lệ", "Rates"),
     "problems": ("Các vấn đề", "Problems"),
+    "total": ("Tổng cộng", "Total"),
     "severity": ("Mức độ", "Severity"),
     "code": ("Mã lỗi", "Code"),
     "where": ("Vị trí", "Where"),
@@ -119,7 +120,9 @@ def _key_columns(lang: str) -> list[Column]:
     return [Column(k, label(k, lang)) for k in ("period", "level", "unit_name")]
 
 
-def _key_cells(row: RowResult) -> list[Cell]:
+def key_cells(row: RowResult, lang: str) -> list[Cell]:
+    if row.level is None and row.unit is None:  # a total over levels and units
+        return [row.period.label, label("total", lang), None]
     return [row.period.label, row.level, row.unit_name or row.unit]
 
 
@@ -144,13 +147,13 @@ def compute_report(result: ComputeResult, options: Options) -> Report:
         "counts",
         label("counts", lang),
         _key_columns(lang) + [Column(f, _field_label(f, lang), "count") for f in count_ids],
-        [_key_cells(r) + [r.counts.get(f) for f in count_ids] for r in rows],
+        [key_cells(r, lang) + [r.counts.get(f) for f in count_ids] for r in rows],
     )
     rates = Table(
         "rates",
         label("rates", lang),
         _key_columns(lang) + [_metric_column(registry, m, lang) for m in metric_ids],
-        [_key_cells(r) + [r.metrics.get(m) for m in metric_ids] for r in rows],
+        [key_cells(r, lang) + [r.metrics.get(m) for m in metric_ids] for r in rows],
     )
     records = Table(
         "compute",
