@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from parcalc import calc, dataset
-from parcalc.calc import Query, RowResult
+from parcalc.calc import Query, RowResult, carry_over_gaps
 from parcalc.grouping import Grouping, GroupingError, earlier, roll_up
 from parcalc.periods import Grain, parse_period
-from parcalc.rollup import carry_over_gaps, figures_for, scope_units
+from parcalc.rollup import figures_for, scope_units
 
 UNITS = """
 [[units]]

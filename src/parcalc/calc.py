@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from fractions import Fraction
 
 from parcalc.counts import Counts, Finding
-from parcalc.dataset import Dataset, Row
+from parcalc.dataset import Dataset, Origin, Row
 from parcalc.formatting import format_printed, parse_printed
 from parcalc.issues import LangText, Problem, error, warning
 from parcalc.metrics import Metric, Registry
@@ -134,11 +135,64 @@ def analyse_all(dataset: Dataset, metrics: bool = True) -> list[RowResult]:
     return [analyse(row, dataset.registry, dataset.unit_name(row.unit), metrics) for row in dataset.rows]
 
 
-def compute(dataset: Dataset, query: Query = Query(), rows: Sequence[RowResult] | None = None) -> ComputeResult:
-    """The compute report: every row kept by the query, in period / level / unit order."""
+def compute(
+    dataset: Dataset, query: Query = Query(), rows: Sequence[RowResult] | None = None, *, gaps: bool = True
+) -> ComputeResult:
+    """The compute report: every row kept by the query, in period / level / unit order.
+
+    With ``gaps``, a row whose carried over breaks from the pending before it carries the warning; a
+    roll-up, whose rows are sums, checks the given rows itself and passes False.
+    """
     results = list(rows) if rows is not None else analyse_all(dataset)
     kept = sorted((r for r in results if query.keeps(r)), key=lambda r: sort_key(dataset, r))
+    if gaps:
+        shown: dict[tuple[str | None, str | None, str | None], RowResult] = {
+            (r.period.label, r.level, r.unit): r for r in kept
+        }
+        for gap in carry_over_gaps(dataset, results):
+            row = shown.get((gap.period, gap.level, gap.unit))
+            if row is not None:
+                row.problems.append(gap)
     metric_ids = list(query.metrics) or list(dataset.registry)
     for row in kept:
         row.metrics = {m: row.metrics.get(m) for m in metric_ids}
     return ComputeResult(dataset.settings.title, dataset.registry, metric_ids, kept, [])
+
+
+def carry_over_gaps(dataset: Dataset, rows: Sequence[RowResult]) -> list[Problem]:
+    """Warnings where a row's carried over differs from the pending at the end of the period before it.
+
+    Of several rows ending the day before (a month and a quarter), the shortest one is compared, so a
+    break is reported once.
+    """
+    origins: dict[tuple[Period, str | None, str | None], Origin] = {
+        (r.period, r.level, r.unit): r.origins[0] for r in dataset.rows
+    }
+    ends: dict[tuple[str | None, str | None, date], RowResult] = {}
+    for row in rows:
+        if "pending" in row.counts:
+            key = (row.level, row.unit, row.period.end)
+            known = ends.get(key)
+            if known is None or row.period.start > known.period.start:
+                ends[key] = row
+    problems: list[Problem] = []
+    for row in rows:
+        carried = row.counts.get("carried_over")
+        before = ends.get((row.level, row.unit, row.period.start - timedelta(days=1)))
+        if carried is None or before is None or before.counts["pending"] == carried:
+            continue
+        pending = before.counts["pending"]
+        problem = warning(
+            "carry-over-gap",
+            period=row.period.label,
+            previous=before.period.label,
+            carried_over=carried,
+            pending=pending,
+            gap=carried - pending,
+        )
+        origin = origins.get((row.period, row.level, row.unit))
+        where = origin.at("carried_over") if origin is not None else {"key": "carried_over"}
+        problems.append(
+            problem.located(gap=carried - pending, period=row.period.label, level=row.level, unit=row.unit, **where)
+        )
+    return problems

@@ -325,7 +325,8 @@ def validate(
         language = choose_lang(lang)
         try:
             data = dataset.load(names)
-            problems = [p for r in calc.analyse_all(data) for p in r.problems]
+            rows = calc.analyse_all(data)
+            problems = [*(p for r in rows for p in r.problems), *calc.carry_over_gaps(data, rows)]
             language = choose_lang(lang, data.settings.lang)
         except InputError as exc:
             problems = exc.problems

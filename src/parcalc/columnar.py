@@ -344,7 +344,7 @@ class _Run:
         carried = self._carry_over_gaps()
         asked = self._asked(query.periods)
         rows = self._rolled(asked)
-        result = compute(self.data, Query(metrics=query.metrics), rows)
+        result = compute(self.data, Query(metrics=query.metrics), rows, gaps=False)
         result.problems.extend(carried)
         return Fast(self.data, result, list(dict.fromkeys([*found, *result.all_problems])))
 

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from parcalc.calc import ComputeResult, Query, RowResult, compute
+from parcalc.calc import ComputeResult, Query, RowResult, carry_over_gaps, compute
 from parcalc.dataset import Dataset
 from parcalc.issues import Problem, warning
 from parcalc.periods import Grain, Period, containing, month_run
-from parcalc.rollup import Engine, Key, carry_over_gaps
+from parcalc.rollup import Engine, Key
 
 BY_CHOICES = ("level", "unit", "period")
 COMPARE_CHOICES = ("previous", "last-year")
@@ -181,6 +181,6 @@ def roll_up(dataset: Dataset, rows: Sequence[RowResult], grouping: Grouping, que
             before = earlier(period, grouping.compare)
             found = replace(found, compare=(before, engine.row(before, level, unit)))
         out.append(found)
-    result = compute(dataset, Query(metrics=query.metrics), out)
+    result = compute(dataset, Query(metrics=query.metrics), out, gaps=False)
     result.problems.extend(problems)
     return result

@@ -21,7 +21,7 @@ from functools import reduce
 
 from parcalc.calc import RowResult
 from parcalc.counts import FIELDS, Counts, RollUp, roll_over_time
-from parcalc.dataset import Dataset, Origin
+from parcalc.dataset import Dataset
 from parcalc.issues import Problem, warning
 from parcalc.periods import Period, date_window
 
@@ -265,40 +265,3 @@ def scope_units(dataset: Dataset, rows: Sequence[RowResult], level: str | None, 
     if level is not None and engine.level_units.get(level):
         return list(sorted(engine.level_units[level]))
     return [None]
-
-
-def carry_over_gaps(dataset: Dataset, rows: Sequence[RowResult]) -> list[Problem]:
-    """Warnings where a row's carried over differs from the pending at the end of the period before it.
-
-    Of several rows ending the day before (a month and a quarter), the shortest one is compared, so a
-    break is reported once.
-    """
-    origins: dict[Key, Origin] = {(r.period, r.level, r.unit): r.origins[0] for r in dataset.rows}
-    ends: dict[tuple[str | None, str | None, date], RowResult] = {}
-    for row in rows:
-        if "pending" in row.counts:
-            key = (row.level, row.unit, row.period.end)
-            known = ends.get(key)
-            if known is None or row.period.start > known.period.start:
-                ends[key] = row
-    problems: list[Problem] = []
-    for row in rows:
-        carried = row.counts.get("carried_over")
-        before = ends.get((row.level, row.unit, row.period.start - timedelta(days=1)))
-        if carried is None or before is None or before.counts["pending"] == carried:
-            continue
-        pending = before.counts["pending"]
-        problem = warning(
-            "carry-over-gap",
-            period=row.period.label,
-            previous=before.period.label,
-            carried_over=carried,
-            pending=pending,
-            gap=carried - pending,
-        )
-        origin = origins.get((row.period, row.level, row.unit))
-        where = origin.at("carried_over") if origin is not None else {"key": "carried_over"}
-        problems.append(
-            problem.located(gap=carried - pending, period=row.period.label, level=row.level, unit=row.unit, **where)
-        )
-    return problems
