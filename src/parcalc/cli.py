@@ -37,7 +37,10 @@ app = typer.Typer(
 
 Files = Annotated[
     list[str] | None,
-    typer.Argument(help="TOML data files ('-' reads standard input); default: data.toml", show_default=False),
+    typer.Argument(
+        help="data files: TOML (or JSON), and CSV/XLSX figures sheets; '-' reads standard input; default: data.toml",
+        show_default=False,
+    ),
 ]
 Format = Annotated[
     str | None,
@@ -381,7 +384,6 @@ def schema(output: Output = None, debug: Debug = False) -> None:
 @app.command("report")
 @functools.wraps(compute)
 def report(**options: Any) -> None:
-    """The compute report as the paragraphs an office writes (compute --format text)."""
     output = options.get("output")
     if options.get("fmt") is None:
         suffix = Path(output).suffix.lower() if output and output != "-" else ""
