@@ -12,9 +12,9 @@ from fractions import Fraction
 from typing import Any
 
 from parcalc.calc import RowResult
-from parcalc.counts import FIELD_BY_ID, FIELD_IDS
+from parcalc.counts import FIELD_IDS
 from parcalc.metrics import Registry
-from parcalc.report import Cell, Column, Kind, Table, key_cells, number
+from parcalc.report import Cell, Column, Kind, Table, field_label, key_cells, key_columns, number
 
 
 def _earlier(row: RowResult) -> RowResult | None:
@@ -61,12 +61,7 @@ def compare_table(
 ) -> Table:
     """For people: each row's earlier period, then each rate and count: earlier value and change."""
     head, earlier, change = _labels(lang)
-    columns = [
-        Column("period", "Kỳ báo cáo" if lang == "vi" else "Period"),
-        Column("level", "Cấp" if lang == "vi" else "Level"),
-        Column("unit_name", "Đơn vị" if lang == "vi" else "Unit"),
-        Column("compare_period", head),
-    ]
+    columns = [*key_columns(lang), Column("compare_period", head)]
     for m in metric_ids:
         metric = registry[m]
         kind: Kind = "rate" if metric.is_rate else "number"
@@ -75,8 +70,7 @@ def compare_table(
             Column(f"change_{m}", f"{metric.label(lang)} ({change})", "points" if metric.is_rate else "change")
         )
     for f in count_ids:
-        name = FIELD_BY_ID[f].vi if lang == "vi" else FIELD_BY_ID[f].en
-        columns.append(Column(f"change_{f}", f"{name} ({change})", "change"))
+        columns.append(Column(f"change_{f}", f"{field_label(f, lang)} ({change})", "change"))
     cells: list[list[Cell]] = []
     for row in rows:
         line: list[Cell] = key_cells(row, lang)

@@ -78,8 +78,9 @@ LABELS = {
 }
 
 
-def label(key: str, lang: str) -> str:
-    vi, en = LABELS[key]
+def label(key: str, lang: str, table: dict[str, tuple[str, str]] = LABELS) -> str:
+    """A label of ``table`` (vi, en) in the language chosen."""
+    vi, en = table[key]
     return vi if lang == "vi" else en
 
 
@@ -88,7 +89,7 @@ def number(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _envelope(kind: str) -> dict[str, Any]:
+def envelope(kind: str) -> dict[str, Any]:
     return {"schema": f"parcalc/{kind}/1", "version": __version__}
 
 
@@ -116,7 +117,7 @@ def _compare_json(row: RowResult) -> dict[str, Any]:
     return {} if found is None else {"compare": found}
 
 
-def _key_columns(lang: str) -> list[Column]:
+def key_columns(lang: str) -> list[Column]:
     return [Column(k, label(k, lang)) for k in ("period", "level", "unit_name")]
 
 
@@ -136,7 +137,7 @@ def compute_report(result: ComputeResult, options: Options) -> Report:
     rows = result.rows
     registry = result.registry
     payload = {
-        **_envelope("compute"),
+        **envelope("compute"),
         "title": result.title,
         "rows": [row_json(r, lang) for r in rows],
         "issues": [p.to_json(lang) for p in result.problems],
@@ -146,13 +147,13 @@ def compute_report(result: ComputeResult, options: Options) -> Report:
     counts = Table(
         "counts",
         label("counts", lang),
-        _key_columns(lang) + [Column(f, _field_label(f, lang), "count") for f in count_ids],
+        key_columns(lang) + [Column(f, field_label(f, lang), "count") for f in count_ids],
         [key_cells(r, lang) + [r.counts.get(f) for f in count_ids] for r in rows],
     )
     rates = Table(
         "rates",
         label("rates", lang),
-        _key_columns(lang) + [_metric_column(registry, m, lang) for m in metric_ids],
+        key_columns(lang) + [_metric_column(registry, m, lang) for m in metric_ids],
         [key_cells(r, lang) + [r.metrics.get(m) for m in metric_ids] for r in rows],
     )
     records = Table(
@@ -182,7 +183,7 @@ def _record(row: RowResult, metric_ids: Sequence[str]) -> list[Cell]:
     return cells + [row.metrics.get(m) for m in metric_ids]
 
 
-def _field_label(field_id: str, lang: str) -> str:
+def field_label(field_id: str, lang: str) -> str:
     f = FIELD_BY_ID[field_id]
     return f.vi if lang == "vi" else f.en
 
@@ -204,7 +205,7 @@ def problems_table(problems: Sequence[Problem], lang: str) -> Table:
 
 def validate_report(problems: Sequence[Problem], options: Options) -> Report:
     payload = {
-        **_envelope("validate"),
+        **envelope("validate"),
         "valid": not any(p.severity == "error" for p in problems),
         "issues": [p.to_json(options.lang) for p in problems],
     }
@@ -237,7 +238,7 @@ def validate_report(problems: Sequence[Problem], options: Options) -> Report:
 def metrics_report(registry: Registry, options: Options) -> Report:
     metrics = list(registry.values())
     payload = {
-        **_envelope("metrics"),
+        **envelope("metrics"),
         "metrics": [
             {
                 "id": m.id,

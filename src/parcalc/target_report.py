@@ -10,12 +10,11 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from parcalc import __version__
 from parcalc.formatting import attainment_bar, format_against, format_count, format_points
 from parcalc.metrics import Metric
 from parcalc.preset import Preset
 from parcalc.ranking import Ranking
-from parcalc.report import Cell, Column, Options, Report, Table
+from parcalc.report import Cell, Column, Options, Report, Table, envelope, label
 from parcalc.targets import Check, TargetResult, TargetsResult, attainment
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -41,11 +40,6 @@ STATUS = {
     "no_data": ("không có số liệu", "no data"),
 }
 OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
-
-
-def _text(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    vi, en = table[key]
-    return vi if lang == "vi" else en
 
 
 def value_json(value: Fraction | None, rate: bool) -> float | int | None:
@@ -100,7 +94,7 @@ def result_json(result: TargetResult) -> dict[str, Any]:
 
 
 def _verdict(result: TargetResult, lang: str) -> str:
-    text = _text(STATUS, result.status, lang)
+    text = label(result.status, lang, STATUS)
     if result.months and result.status != "met":
         missed = sum(1 for m in result.months if m.status == "missed")
         empty = sum(1 for m in result.months if m.status == "no_data")
@@ -114,14 +108,14 @@ def _verdict(result: TargetResult, lang: str) -> str:
     return text
 
 
-def _row(result: TargetResult, check: Check, label: str, options: Options, month: bool) -> list[Cell]:
+def _row(result: TargetResult, check: Check, period: str, options: Options, month: bool) -> list[Cell]:
     lang, metric = options.lang, result.metric
     shown, _ = format_against(check.actual, result.threshold, metric.is_rate, options.precision, lang)
     met = check.status == "met"
     ratio = None if check.actual is None else attainment(check.actual, result.threshold, result.placed.target.op)
     shortfall = format_count(check.shortfall, lang) if check.status == "missed" and check.shortfall else ""
-    verdict = _text(STATUS, check.status, lang) if month else _verdict(result, lang)
-    cells: list[Cell] = [label, result.level or _text(LABELS, "all", lang), result.unit_name or result.unit or ""]
+    verdict = label(check.status, lang, STATUS) if month else _verdict(result, lang)
+    cells: list[Cell] = [period, result.level or label("all", lang, LABELS), result.unit_name or result.unit or ""]
     cells += [_counts(check, result.metric.is_rate, lang), shown, attainment_bar(ratio, met), verdict, shortfall]
     if result.placed.values.points is not None:
         cells.append("" if month or result.score is None else format_points(result.score, options.precision, lang))
@@ -143,9 +137,9 @@ def _title(result: TargetResult, lang: str) -> str:
     _, threshold = format_against(None, result.threshold, metric.is_rate, 2, lang)
     title = f"{target.name}: {metric.label(lang)} {OP_SIGNS[target.op]} {threshold}"
     if target.per == "month":
-        title += f" ({_text(LABELS, 'each_month', lang)})"
+        title += f" ({label('each_month', lang, LABELS)})"
     if target.source:
-        title += f". {_text(LABELS, 'source', lang)}: {target.source}"
+        title += f". {label('source', lang, LABELS)}: {target.source}"
     return title
 
 
@@ -154,11 +148,11 @@ def _target_table(results: list[TargetResult], options: Options) -> Table:
     first = results[0]
     keys = ["period", "level", "unit", "counts", "actual", "bar", "verdict", "shortfall"]
     kinds = {"counts": "number", "actual": "number", "shortfall": "number"}
-    columns = [Column(k, _text(LABELS, k, lang), "text") for k in keys]
+    columns = [Column(k, label(k, lang, LABELS), "text") for k in keys]
     # Values are already text formatted against the threshold; "number" only aligns them right.
     columns = [Column(c.key, c.header, "number") if c.key in kinds else c for c in columns]
     if first.placed.values.points is not None:
-        columns.append(Column("score", _text(LABELS, "score", lang), "number"))
+        columns.append(Column("score", label("score", lang, LABELS), "number"))
     rows: list[list[Cell]] = []
     for result in results:
         period = result.period.label if result.period else "–"
@@ -172,9 +166,9 @@ def _target_table(results: list[TargetResult], options: Options) -> Table:
 def _summary(summary: dict[str, int], lang: str) -> Table:
     return Table(
         "summary",
-        _text(LABELS, "summary", lang),
-        [Column("verdict", _text(LABELS, "verdict", lang)), Column("count", _text(LABELS, "count", lang), "count")],
-        [[_text(STATUS, status, lang), count] for status, count in summary.items()],
+        label("summary", lang, LABELS),
+        [Column("verdict", label("verdict", lang, LABELS)), Column("count", label("count", lang, LABELS), "count")],
+        [[label(status, lang, STATUS), count] for status, count in summary.items()],
     )
 
 
@@ -239,8 +233,7 @@ def _record(result: TargetResult, check: Check, month: str | None) -> list[Cell]
 def targets_report(result: TargetsResult, options: Options) -> Report:
     lang = options.lang
     payload = {
-        "schema": "parcalc/targets/1",
-        "version": __version__,
+        **envelope("targets"),
         "title": result.title,
         "results": [result_json(r) for r in result.results],
         "summary": result.summary,
@@ -284,8 +277,7 @@ def rank_report(ranking: Ranking, options: Options) -> Report:
     metric = ranking.metric
     rate = metric is not None and metric.is_rate
     payload = {
-        "schema": "parcalc/rank/1",
-        "version": __version__,
+        **envelope("rank"),
         "title": ranking.title,
         "by": ranking.by,
         "order": "ascending" if ranking.ascending else "descending",
@@ -308,35 +300,35 @@ def rank_report(ranking: Ranking, options: Options) -> Report:
             for r in ranking.rows
         ],
     }
-    value_header = metric.label(lang) if metric is not None else _text(RANK_LABELS, "points", lang)
+    value_header = metric.label(lang) if metric is not None else label("points", lang, RANK_LABELS)
     columns = [
-        Column("rank", _text(RANK_LABELS, "rank", lang), "count"),
-        Column("unit", _text(RANK_LABELS, "unit", lang)),
+        Column("rank", label("rank", lang, RANK_LABELS), "count"),
+        Column("unit", label("unit", lang, RANK_LABELS)),
         Column("value", value_header, "rate" if rate else "number"),
     ]
     if metric is None:
         columns += [
-            Column("maximum", _text(RANK_LABELS, "maximum", lang), "number"),
-            Column("share", _text(RANK_LABELS, "share", lang), "rate"),
+            Column("maximum", label("maximum", lang, RANK_LABELS), "number"),
+            Column("share", label("share", lang, RANK_LABELS), "rate"),
         ]
     empty = metric is None and any(r.no_data for r in ranking.rows)
     if empty:
-        columns.append(Column("no_data", _text(RANK_LABELS, "no_data", lang), "count"))
+        columns.append(Column("no_data", label("no_data", lang, RANK_LABELS), "count"))
     if ranking.bands:
-        columns.append(Column("band", _text(RANK_LABELS, "band", lang)))
+        columns.append(Column("band", label("band", lang, RANK_LABELS)))
     groups: dict[tuple[str, str], list[list[Cell]]] = {}
     for r in ranking.rows:
         value: Cell = r.value if rate or r.value is None else format_points(r.value, options.precision, lang)
-        cells: list[Cell] = [r.rank, r.unit_name or r.unit or _text(LABELS, "all", lang), value]
+        cells: list[Cell] = [r.rank, r.unit_name or r.unit or label("all", lang, LABELS), value]
         if metric is None:
             cells += [format_points(r.maximum, options.precision, lang) if r.maximum is not None else None, r.share]
         if empty:
             cells.append(r.no_data)
         if ranking.bands:
             cells.append(r.band)
-        key = (r.period.label if r.period else "–", r.level or _text(LABELS, "all", lang))
+        key = (r.period.label if r.period else "–", r.level or label("all", lang, LABELS))
         groups.setdefault(key, []).append(cells)
-    title = _text(RANK_LABELS, "ranking", lang)
+    title = label("ranking", lang, RANK_LABELS)
     tables = [
         Table(f"rank-{period}-{level}", f"{title}: {level}, {period} ({value_header})", columns, rows)
         for (period, level), rows in groups.items()
@@ -379,8 +371,7 @@ def presets_report(presets: Sequence[Preset], options: Options) -> Report:
     lang = options.lang
     names = {p.name: p.target_names() for p in presets}
     payload = {
-        "schema": "parcalc/presets/1",
-        "version": __version__,
+        **envelope("presets"),
         "presets": [
             {
                 "name": p.name,
@@ -397,7 +388,7 @@ def presets_report(presets: Sequence[Preset], options: Options) -> Report:
         [p.name, p.version, p.title_in(lang), ", ".join(names[p.name]), "; ".join(p.sources)] for p in presets
     ]
     table = Table(
-        "presets", _text(PRESET_LABELS, "presets", lang), [Column(k, _text(PRESET_LABELS, k, lang)) for k in keys], rows
+        "presets", label("presets", lang, PRESET_LABELS), [Column(k, label(k, lang, PRESET_LABELS)) for k in keys], rows
     )
     records = Table(
         "presets",
