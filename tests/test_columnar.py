@@ -308,3 +308,32 @@ def test_a_level_of_one_unit_is_reported_as_the_level(tmp_path: Path) -> None:
         ("commune", None, 5),
         (None, None, 5),
     ]
+
+
+def _monthly_sheet(path: Path, units: int, name: str = "xa") -> None:
+    lines = [
+        f"2022-{m:02d},commune,{name}-{u},{u % 9 + m},{u % 4},{m % 3},{u % 5}"
+        for u in range(units)
+        for m in range(1, 13)
+    ]
+    header = "period,level,unit,received_new,carried_over,resolved_late,pending"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+
+
+def test_a_sheet_read_in_many_buffers_by_several_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each read buffer goes to a thread of its own; a sheet split over many gives the Python path's result."""
+    monkeypatch.setattr(columnar, "BUFFER_SIZE", 1024)
+    sheet = tmp_path / "f.csv"
+    _monthly_sheet(sheet, 150)
+    assert sheet.stat().st_size > 40 * columnar.BUFFER_SIZE
+    for grain in ("quarter", "year"):
+        (code, stdout, _), taken = both(["compute", str(sheet), "--grain", grain, "--by", "level", "-f", "json"])
+        assert taken and code == 0 and '"received_new"' in stdout
+
+
+def test_a_line_longer_than_a_read_buffer_goes_the_python_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(columnar, "BUFFER_SIZE", 1024)
+    sheet = tmp_path / "f.csv"
+    _monthly_sheet(sheet, 20, name="x" * 3000)
+    (code, stdout, _), taken = both(["compute", str(sheet), "--grain", "year", "--by", "level", "-f", "json"])
+    assert not taken and code == 0 and '"received_new"' in stdout

@@ -49,6 +49,7 @@ DEFAULT_MIN_ROWS = 20_000
 # bind; DuckDB holds a sheet in about the size of its text, which PARCALC_MAX_INPUT_BYTES bounds.
 MAX_ROWS = 2_000_000
 SCOPE = ("period", "level", "unit")
+BUFFER_SIZE = 1 << 20  # bytes of the sheet per reading thread; a longer line sends it to the Python path
 
 
 @dataclass
@@ -113,10 +114,9 @@ def try_compute(names: Sequence[str], grouping: Grouping, make_query: Callable[[
         return None  # the Python path reports these, together with anything else wrong
     if sheet.records > max(MAX_ROWS, max_tables()):
         raise too_large(sheet.name, max(MAX_ROWS, max_tables()), tables=True)
-    import duckdb
+    from parcalc import duck
 
-    # No replacement scans: a table name must never resolve to a Python variable of the same name.
-    with duckdb.connect(":memory:", config={"python_enable_replacements": False}) as con:
+    with duck.connect() as con:
         run = _Run(con, data, sheet, grouping)
         if not run.load():
             return None
@@ -220,7 +220,10 @@ class _Run:
         columns = ", ".join(f"{sql.literal(f'c{i}')}: 'VARCHAR'" for i in range(len(sheet.keys)))
         read = (
             f"read_csv({sql.literal(sheet.name)}, header = false, skip = 1, delim = {sql.literal(sheet.delimiter)}, "
-            f"quote = '\"', escape = '\"', columns = {{{columns}}}, null_padding = true, auto_detect = false)"
+            f"quote = '\"', escape = '\"', columns = {{{columns}}}, null_padding = true, auto_detect = false, "
+            # DuckDB hands each thread a buffer of its own, 32 MiB by default: a sheet of a few MiB would be
+            # read by one thread. 1 MiB buffers let every thread read and roll up a part.
+            f"buffer_size = {BUFFER_SIZE})"
         )
         given = frozenset(f for f in sql.FIELD_IDS if f in col)
         if not given:

@@ -119,8 +119,9 @@ def ingest(
     if not 1 <= start_day <= 28:
         raise IngestError(f"start_day must be between 1 and 28, not {start_day}")
     mapping = _column_map(column_map)
-    import duckdb
+    from parcalc import duck
 
+    duckdb = duck.module()
     with scratch_dir() as workdir:
         config: dict[str, str | bool | int | float | list[str]] = {
             "preserve_insertion_order": False,
@@ -132,7 +133,7 @@ def ingest(
         }
 
         def run(parallel: bool) -> IngestResult:
-            con = duckdb.connect(config=config)
+            con = duck.connect(**config)
             try:
                 if progress is not None:
                     # Progress tracking costs a little on every chunk, so only a visible bar turns it on.
