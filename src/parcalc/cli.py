@@ -375,8 +375,8 @@ def schema(output: Output = None, debug: Debug = False) -> None:
     with handled(debug, None):
         import json
 
-        from parcalc.model import json_schema
         from parcalc.output import write
+        from parcalc.schema import json_schema
 
         write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", output)
 

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pydantic_core import ValidationError
-
 from parcalc.counts import FIELD_IDS
 from parcalc.issues import InputError, Problem, did_you_mean, error, thousands_hint
 from parcalc.limits import MAX_COUNT, Budget, max_input_bytes, too_large
@@ -217,7 +215,7 @@ def _table_name(loc: Sequence[str | int]) -> tuple[str | None, str | None]:
 
 def _allowed_keys(loc: Sequence[str | int]) -> tuple[str, ...]:
     """The keys allowed where an unknown key was found, for a 'did you mean' hint."""
-    from parcalc.model import TABLE_KEYS
+    from parcalc.schema import TABLE_KEYS
 
     tables = [str(p) for p in loc[:-1] if not isinstance(p, int)]
     return TABLE_KEYS.get(tables[-1] if tables else "", ())
@@ -281,6 +279,8 @@ def _scope(raw: dict[str, Any], loc: Sequence[str | int]) -> dict[str, str | Non
 
 
 def validate_model(name: str, raw: dict[str, Any], index: LineIndex) -> DataFile:
+    from pydantic_core import ValidationError
+
     try:
         return DataFile.parse(raw)
     except ValidationError as exc:
