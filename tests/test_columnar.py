@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from parcalc import columnar
+from parcalc import columnar, duck
 from parcalc import columnar_sql as sql
 from parcalc.cli import app
 from parcalc.counts import FIELD_BY_ID, FIELD_IDS, IDENTITIES, Counts
@@ -337,3 +340,25 @@ def test_a_line_longer_than_a_read_buffer_goes_the_python_path(tmp_path: Path, m
     _monthly_sheet(sheet, 20, name="x" * 3000)
     (code, stdout, _), taken = both(["compute", str(sheet), "--grain", "year", "--by", "level", "-f", "json"])
     assert not taken and code == 0 and '"received_new"' in stdout
+
+
+def test_a_sheet_alone_loads_neither_pydantic_nor_duckdbs_python_layer(tmp_path: Path) -> None:
+    """Start-up is a large part of a roll-up: the columnar path needs no schema and only DuckDB's core."""
+    sheet = tmp_path / "f.csv"
+    _monthly_sheet(sheet, 3)
+    args = ["compute", str(sheet), "--grain", "year", "--by", "level", "-f", "json"]
+    code = (
+        "import sys\n"
+        "from parcalc.cli import main\n"
+        f"sys.argv = ['parcalc', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(*(m for m in ('pydantic_core', '_duckdb', 'duckdb') if m in sys.modules), file=sys.stderr)\n"
+    )
+    env = {**os.environ, columnar.MIN_ROWS_SETTING: "0"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert '"received_new"' in done.stdout
+    loaded = done.stderr.split()
+    assert "pydantic_core" not in loaded  # the Python path validates the sheet with the schema
+    assert duck.module().__name__ in loaded  # the columnar path ran
+    assert "duckdb" not in loaded or duck.module() is duckdb  # the package only where the core cannot serve
