@@ -139,7 +139,10 @@ def test_binh_phuoc_slips_are_reported_with_their_gaps() -> None:
     }
     province = next(p for p in problems if p.level == "province")
     assert (
-        "received 226593 vs resolved + pending + withdrawn = 226586: 7 dossiers unaccounted for" in province.message()
+        "received 226,593 vs resolved + pending + withdrawn = 226,586: 7 dossiers unaccounted for" in province.message()
+    )
+    assert "tiếp nhận 226.593 nhưng đã giải quyết + đang giải quyết + rút = 226.586: chênh +7 hồ sơ" in (
+        province.message("vi")
     )
 
 

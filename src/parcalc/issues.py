@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
-# code -> (English template, Vietnamese template). Parameters are filled with str.format.
+# code -> (English template, Vietnamese template). Parameters are filled with str.format; the counts among
+# them are written in the language's number style first (226.593 hồ sơ; 226,593 dossiers).
 TEMPLATES: dict[str, tuple[str, str]] = {
     "encoding": ("the file is not UTF-8 text ({detail})", "tệp không phải văn bản UTF-8 ({detail})"),
     "toml-syntax": ("TOML syntax error: {detail}", "lỗi cú pháp TOML: {detail}"),
@@ -60,12 +61,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "thành phần lớn hơn tổng: {identity} cho {parts_sum} > {total}",
     ),
     "identity-gap": (
-        "{identity} does not add up: {total} vs {parts_sum} ({gap:+d} dossiers)",
-        "{identity} không khớp: {total} so với {parts_sum} (chênh {gap:+d} hồ sơ)",
+        "{identity} does not add up: {total} vs {parts_sum} ({gap} dossiers)",
+        "{identity} không khớp: {total} so với {parts_sum} (chênh {gap} hồ sơ)",
     ),
     "balance-gap": (
         "received {total} vs resolved + pending + withdrawn = {parts_sum}: {abs_gap} dossiers {gap_word}",
-        "tiếp nhận {total} nhưng đã giải quyết + đang giải quyết + rút = {parts_sum}: chênh {gap:+d} hồ sơ",
+        "tiếp nhận {total} nhưng đã giải quyết + đang giải quyết + rút = {parts_sum}: chênh {gap} hồ sơ",
     ),
     "stated-mismatch": (
         "stated {metric} {stated} does not match the counts: computed {computed}{hint}",
@@ -88,9 +89,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "carry-over-gap": (
         "carried over {carried_over} at the start of {period} but pending {pending} at the end of "
-        "{previous}: {gap:+d} dossiers",
+        "{previous}: {gap} dossiers",
         "tồn chuyển sang {carried_over} đầu kỳ {period} nhưng đang giải quyết cuối kỳ {previous} là "
-        "{pending}: chênh {gap:+d} hồ sơ",
+        "{pending}: chênh {gap} hồ sơ",
     ),
     "not-summable": (
         "{key} cannot be added over the months of {period}; left empty",
@@ -101,6 +102,25 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "kỳ {period} dài hơn một {grain}, không chia nhỏ được; không đưa vào tổng hợp",
     ),
 }
+
+
+# Parameters that are numbers of dossiers (or of bytes and tables); "gap" is signed: +7, -16.
+COUNT_PARAMS = frozenset({"total", "parts_sum", "gap", "abs_gap", "carried_over", "pending", "limit"})
+
+
+def _shown(key: str, value: Any, lang: str) -> Any:
+    """A parameter as the message writes it in ``lang``."""
+    if isinstance(value, LangText):
+        return value.vi if lang == "vi" else value.en
+    if key in COUNT_PARAMS and isinstance(value, int) and not isinstance(value, bool):
+        from parcalc.formatting import format_count
+
+        text = format_count(value, lang)
+        return "+" + text if key == "gap" and value >= 0 else text
+    # A value quoted from the input is cut short: one readable line, whatever the file holds.
+    if isinstance(value, str) and len(value) > 200:
+        return value[:197] + "..."
+    return value
 
 
 @dataclass(frozen=True)
@@ -131,9 +151,7 @@ class Problem:
 
     def message(self, lang: str = "en") -> str:
         en, vi = TEMPLATES[self.code]
-        params = {k: (v.vi if lang == "vi" else v.en) if isinstance(v, LangText) else v for k, v in self.params.items()}
-        # A value quoted from the input is cut short: one readable line, whatever the file holds.
-        params = {k: v[:197] + "..." if isinstance(v, str) and len(v) > 200 else v for k, v in params.items()}
+        params = {k: _shown(k, v, lang) for k, v in self.params.items()}
         return (vi if lang == "vi" else en).format(**params)
 
     def located(self, **where: Any) -> Problem:
