@@ -11,7 +11,7 @@ import pytest
 from parcalc import duck
 
 
-def test_the_core_serves_when_it_has_connect_and_error() -> None:
+def test_the_chosen_module_connects_and_raises_its_error() -> None:
     core = duck.module()
     assert core.__name__ in ("_duckdb", "duckdb")
     with duck.connect(threads=1) as con:

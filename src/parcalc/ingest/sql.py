@@ -13,6 +13,7 @@ from datetime import date
 
 from parcalc.ingest.columns import CHANNELS, DATE_COLUMNS, FALSE_VALUES, LEVEL_VALUES, TRUE_VALUES
 from parcalc.ingest.sources import Column, Source, sql_name, sql_text
+from parcalc.model import DEFAULT_LEVELS
 
 # Codes of the row checks, in the order they are tried: a row gets the first that applies.
 MISSING = {"dossier_id": 1, "unit": 2, "level": 3, "channel": 4, "received_on": 5, "due_on": 6}
@@ -29,7 +30,6 @@ AFTER_AS_OF = 90  # not an error: received after the as-of date, so not yet know
 
 DATE_FORMATS = "['%d/%m/%Y', '%d-%m-%Y', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%Y/%m/%d']"
 SHORT = {"received_on": "r", "due_on": "u", "resolved_on": "d", "withdrawn_on": "w"}
-DEFAULT_LEVELS = ("province", "district", "commune")
 
 
 def _lookup(value: str, table: dict[str, str]) -> str:

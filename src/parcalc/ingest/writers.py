@@ -8,7 +8,7 @@ from typing import Any
 
 from parcalc.ingest.engine import IngestResult
 from parcalc.ingest.errors import IngestError
-from parcalc.ingest.sql import DEFAULT_LEVELS
+from parcalc.model import DEFAULT_LEVELS
 
 FORMATS = ("toml", "csv", "json")
 
