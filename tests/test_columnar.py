@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from parcalc import columnar, duck
-from parcalc import columnar_sql as sql
+from parcalc.analysis import columnar, duck
+from parcalc.analysis import columnar_sql as sql
 from parcalc.cli import app
-from parcalc.counts import FIELD_BY_ID, FIELD_IDS, IDENTITIES, Counts
+from parcalc.core.counts import FIELD_BY_ID, FIELD_IDS, IDENTITIES, Counts
 
 FAST = {columnar.MIN_ROWS_SETTING: "0"}
 SLOW = {columnar.MIN_ROWS_SETTING: "1000000000"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parcalc.counts import BALANCE, FIELD_IDS, FIELDS, IDENTITIES, Counts, RollUp, roll_over_time
+from parcalc.core.counts import BALANCE, FIELD_IDS, FIELDS, IDENTITIES, Counts, RollUp, roll_over_time
 
 
 def test_absent_field_is_unknown_not_zero() -> None:

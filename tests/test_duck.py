@@ -8,7 +8,7 @@ import types
 import duckdb
 import pytest
 
-from parcalc import duck
+from parcalc.analysis import duck
 
 
 def test_the_chosen_module_connects_and_raises_its_error() -> None:

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from parcalc.formatting import (
+from parcalc.core.formatting import (
     NO_DATA,
     NO_DATA_MARK,
     cell_text,

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from parcalc import calc, dataset
-from parcalc.counts import Counts
-from parcalc.formatting import parse_printed, round_half_up
-from parcalc.metrics import Registry
+from parcalc.analysis import calc
+from parcalc.core.counts import Counts
+from parcalc.core.formatting import parse_printed, round_half_up
+from parcalc.core.metrics import Registry
+from parcalc.data import dataset
 
 if TYPE_CHECKING:
     from conftest import Ran

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from parcalc.core.periods import Grain, date_window, month_index, month_run
 from parcalc.ingest import IngestError, format_for, ingest, render
-from parcalc.periods import Grain, date_window, month_index, month_run
 
 HEADER = [
     "dossier_id",

@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 
     from conftest import Ran
 
-from parcalc import calc, dataset
-from parcalc.issues import InputError, Problem, did_you_mean
-from parcalc.loading import UsageError, index_lines, load_sources
+from parcalc.analysis import calc
+from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean
+from parcalc.data import dataset
+from parcalc.data.loading import load_sources
+from parcalc.data.text import index_lines
 
 BROKEN = Path(__file__).resolve().parent / "broken"
 

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from parcalc.counts import FIELD_IDS, Counts
-from parcalc.metrics import BUILTIN_IDS, Metric, Registry
+from parcalc.core.counts import FIELD_IDS, Counts
+from parcalc.core.metrics import BUILTIN_IDS, Metric, Registry
 
 # The metric ids of CONTRACT.md, with their numerator and denominator: users' scripts depend on them.
 CONTRACT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from parcalc import calc, dataset
-from parcalc.periods import Grain, PeriodError, containing, month_index, month_run, parse_period
+from parcalc.analysis import calc
+from parcalc.core.periods import Grain, PeriodError, containing, month_index, month_run, parse_period
+from parcalc.data import dataset
 
 
 @pytest.mark.parametrize(

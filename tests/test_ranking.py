@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from parcalc import calc, dataset, preset, ranking, targets
-from parcalc.loading import UsageError
-from parcalc.metrics import Registry
-from parcalc.ranking import BandRule, Ranked, band_of, competition_ranks, read_bands
+from parcalc.analysis import calc
+from parcalc.core.issues import UsageError
+from parcalc.core.metrics import Registry
+from parcalc.data import dataset
+from parcalc.targets import check as targets
+from parcalc.targets import presets as preset
+from parcalc.targets import ranking
+from parcalc.targets.ranking import BandRule, Ranked, band_of, competition_ranks, read_bands
 
 ROOT = Path(__file__).resolve().parent.parent
 ECERT_EXAMPLE = ROOT / "examples" / "ecert-monthly.toml"

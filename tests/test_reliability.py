@@ -17,9 +17,10 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from parcalc import output, reporters
+from parcalc import reporters
 from parcalc.cli import app
-from parcalc.limits import MAX_COUNT
+from parcalc.data.limits import MAX_COUNT
+from parcalc.reporters import output
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from parcalc import calc, dataset
-from parcalc.calc import Query, RowResult, carry_over_gaps
-from parcalc.grouping import Grouping, GroupingError, earlier, roll_up
-from parcalc.periods import Grain, parse_period
-from parcalc.rollup import figures_for, scope_units
+from parcalc.analysis import calc
+from parcalc.analysis.calc import Query, RowResult, carry_over_gaps
+from parcalc.analysis.grouping import Grouping, GroupingError, earlier, roll_up
+from parcalc.analysis.rollup import figures_for, scope_units
+from parcalc.core.periods import Grain, parse_period
+from parcalc.data import dataset
 
 UNITS = """
 [[units]]
@@ -211,7 +212,7 @@ def test_compare_gives_change_in_points_and_dossiers(tmp_path: Path) -> None:
     assert row.compare is not None
     before_period, before = row.compare
     assert before_period.label == "2022-01" and before is not None
-    from parcalc.comparison import count_change, metric_change
+    from parcalc.reports.compute import count_change, metric_change
 
     assert count_change(row, "received_new") == 10
     assert metric_change(row, "late_rate") == Fraction(3, 15) - Fraction(1, 9)

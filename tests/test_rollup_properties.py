@@ -10,13 +10,13 @@ from operator import add
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parcalc.calc import RowResult
-from parcalc.counts import Counts, roll_over_time
-from parcalc.dataset import Dataset
-from parcalc.metrics import Registry
-from parcalc.model import Settings, Unit
-from parcalc.periods import month_index, month_run, parse_period
-from parcalc.rollup import Engine
+from parcalc.analysis.calc import RowResult
+from parcalc.analysis.rollup import Engine
+from parcalc.core.counts import Counts, roll_over_time
+from parcalc.core.metrics import Registry
+from parcalc.core.periods import month_index, month_run, parse_period
+from parcalc.data.dataset import Dataset
+from parcalc.data.model import Settings, Unit
 
 FIRST = month_index(2022, 1)
 

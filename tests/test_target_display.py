@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parcalc.formatting import attainment_bar, displayed_against, exact_decimals, format_against, format_points
+from parcalc.core.formatting import attainment_bar, displayed_against, exact_decimals, format_against, format_points
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from parcalc import calc, dataset
-from parcalc.calc import RowResult
-from parcalc.dataset import Dataset
-from parcalc.metrics import Registry
-from parcalc.periods import parse_period
-from parcalc.targets import Check, Filters, TargetResult, TargetsResult, combine, evaluate, judge, shortfall
-from parcalc.thresholds import ThresholdError, check_reachable, read_threshold
+from parcalc.analysis import calc
+from parcalc.analysis.calc import RowResult
+from parcalc.core.metrics import Registry
+from parcalc.core.periods import parse_period
+from parcalc.data import dataset
+from parcalc.data.dataset import Dataset
+from parcalc.data.thresholds import ThresholdError, check_reachable, read_threshold
+from parcalc.targets.check import Check, Filters, TargetResult, TargetsResult, combine, evaluate, judge, shortfall
 
 REGISTRY = Registry()
 ONLINE = REGISTRY["online_share"]
@@ -149,7 +150,7 @@ def test_a_shortfall_always_meets_and_one_less_does_not() -> None:
 
 
 def counts(**values: int) -> object:
-    from parcalc.counts import Counts
+    from parcalc.core.counts import Counts
 
     return Counts(values)
 

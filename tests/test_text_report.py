@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from parcalc.calc import ComputeResult, RowResult
-from parcalc.counts import Counts
-from parcalc.metrics import Registry
-from parcalc.narrative import targets_narrative
-from parcalc.periods import parse_period
-from parcalc.report import Options, Report, Table
+from parcalc.analysis.calc import ComputeResult, RowResult
+from parcalc.core.counts import Counts
+from parcalc.core.metrics import Registry
+from parcalc.core.periods import parse_period
 from parcalc.reporters.text import render
-from parcalc.templates import period_phrase
+from parcalc.reports.model import Options, Report, Table
+from parcalc.reports.narrative import targets_narrative
+from parcalc.reports.words import period_phrase
 
 if TYPE_CHECKING:
     from conftest import Ran
@@ -259,7 +259,7 @@ def test_validate_text_with_no_problems(cli: Callable[..., Ran]) -> None:
 
 
 def test_json_number_from_payload_is_read_as_written() -> None:
-    from parcalc.narrative import exact
+    from parcalc.reports.narrative import exact
 
     assert exact(0.04445) == Fraction(4445, 100000)
     assert exact(30) == Fraction(30)

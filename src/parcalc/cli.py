@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from parcalc import __version__
-from parcalc.issues import InputError, Problem, did_you_mean
-from parcalc.loading import UsageError, resolve_files
+from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean
+from parcalc.data.loading import resolve_files
 
 if TYPE_CHECKING:
-    from parcalc.calc import Query
-    from parcalc.columnar import Fast
-    from parcalc.dataset import Dataset
-    from parcalc.grouping import Grouping
-    from parcalc.report import Report
-    from parcalc.targets import Filters
+    from parcalc.analysis.calc import Query
+    from parcalc.analysis.columnar import Fast
+    from parcalc.analysis.grouping import Grouping
+    from parcalc.data.dataset import Dataset
+    from parcalc.reports.model import Report
+    from parcalc.targets.check import Filters
 
 EXIT_OK, EXIT_MISSED, EXIT_USAGE, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
@@ -159,9 +159,9 @@ def choose_lang(lang: str | None, file_lang: str | None = None) -> str:
 
 def emit(build: Callable[[], "Report"], fmt: str, lang: str, precision: int, output: str | None) -> None:
     """Render a report and write it; rendering finishes before anything is written."""
-    from parcalc.output import write
-    from parcalc.report import Options
     from parcalc.reporters import render
+    from parcalc.reporters.output import write
+    from parcalc.reports.model import Options
 
     color = fmt == "table" and output in (None, "-") and sys.stdout.isatty()
     write(render(fmt, build(), Options(lang=lang, precision=precision, color=color)), output)
@@ -229,9 +229,11 @@ def compute(
 ) -> None:
     """Figures -> counts and rates, per period / level / unit."""
     with handled(debug, lang):
-        from parcalc import calc, dataset, grouping
-        from parcalc import output as out
-        from parcalc.report import Options, compute_report
+        from parcalc.analysis import calc, grouping
+        from parcalc.data import dataset
+        from parcalc.reporters import output as out
+        from parcalc.reports.compute import compute_report
+        from parcalc.reports.model import Options
 
         chosen = choose_format(fmt, output, FORMATS)
         how = build_grouping(grain, by, compare, total)
@@ -262,8 +264,8 @@ def compute(
 def _columnar(names: Sequence[str], how: "Grouping", make_query: Callable[["Dataset"], "Query"]) -> "Fast | None":
     if not how.active:
         return None
-    from parcalc.columnar import try_compute
-    from parcalc.grouping import GroupingError
+    from parcalc.analysis.columnar import try_compute
+    from parcalc.analysis.grouping import GroupingError
 
     try:
         return try_compute(names, how, make_query)
@@ -272,8 +274,8 @@ def _columnar(names: Sequence[str], how: "Grouping", make_query: Callable[["Data
 
 
 def build_grouping(grain: str | None, by: Sequence[str] | None, compare: str | None, total: bool | None) -> "Grouping":
-    from parcalc.grouping import COMPARE_CHOICES, Grouping, GroupingError, parse_by
-    from parcalc.periods import Grain, PeriodError
+    from parcalc.analysis.grouping import COMPARE_CHOICES, Grouping, GroupingError, parse_by
+    from parcalc.core.periods import Grain, PeriodError
 
     try:
         chosen_grain = Grain.parse(grain) if grain is not None else None
@@ -291,8 +293,8 @@ def build_query(
     unit: Sequence[str] | None,
     metrics: Sequence[str] | None,
 ) -> "Query":
-    from parcalc.calc import Query
-    from parcalc.periods import PeriodError
+    from parcalc.analysis.calc import Query
+    from parcalc.core.periods import PeriodError
 
     periods = []
     for text in split(period):
@@ -318,9 +320,11 @@ def validate(
 ) -> None:
     """Only the validation and consistency report (exit 3 when there are errors)."""
     with handled(debug, lang):
-        from parcalc import calc, dataset
-        from parcalc import output as out
-        from parcalc.report import Options, validate_report
+        from parcalc.analysis import calc
+        from parcalc.data import dataset
+        from parcalc.reporters import output as out
+        from parcalc.reports.model import Options
+        from parcalc.reports.validate import validate_report
 
         chosen = choose_format(fmt, output, FORMATS)
         names = resolve_files(files)
@@ -356,12 +360,13 @@ def metrics_command(
 ) -> None:
     """The metric catalogue: id, label (vi, en) and formula."""
     with handled(debug, lang):
-        from parcalc import dataset
-        from parcalc.metrics import Registry
-        from parcalc.report import Options, metrics_report
+        from parcalc.core.metrics import Registry
+        from parcalc.data import dataset
+        from parcalc.reports.catalogue import metrics_report
+        from parcalc.reports.model import Options
 
         chosen = choose_format(fmt, output, FORMATS)
-        from parcalc.output import check_target
+        from parcalc.reporters.output import check_target
 
         check_target(output, files or ())
         registry = dataset.load(files).registry if files else Registry()
@@ -375,8 +380,8 @@ def schema(output: Output = None, debug: Debug = False) -> None:
     with handled(debug, None):
         import json
 
-        from parcalc.output import write
-        from parcalc.schema import json_schema
+        from parcalc.data.schema import json_schema
+        from parcalc.reporters.output import write
 
         write(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", output)
 
@@ -412,7 +417,7 @@ def build_filters(
     unit: Sequence[str] | None,
     names: Sequence[str] | None,
 ) -> "Filters":
-    from parcalc.targets import Filters
+    from parcalc.targets.check import Filters
 
     query = build_query(data, period, None, None, None)
     levels, units, wanted = split(level), split(unit), split(names)
@@ -452,10 +457,12 @@ def check_targets(
 ) -> None:
     """Targets -> met / missed / no data, with the shortfall (exit 1 when any is missed)."""
     with handled(debug, lang):
-        from parcalc import calc, preset, targets
-        from parcalc import output as out
-        from parcalc.report import Options
-        from parcalc.target_report import presets_report, targets_report
+        from parcalc.analysis import calc
+        from parcalc.reporters import output as out
+        from parcalc.reports.model import Options
+        from parcalc.reports.targets import presets_report, targets_report
+        from parcalc.targets import check as targets
+        from parcalc.targets import presets as preset
 
         chosen = choose_format(fmt, output, FORMATS)
         if list_presets:
@@ -510,10 +517,13 @@ def rank(
 ) -> None:
     """Rank units by the points their targets score, or by one metric, with bands (tốt / khá / ...)."""
     with handled(debug, lang):
-        from parcalc import calc, preset, ranking, targets
-        from parcalc import output as out
-        from parcalc.report import Options
-        from parcalc.target_report import rank_report
+        from parcalc.analysis import calc
+        from parcalc.reporters import output as out
+        from parcalc.reports.model import Options
+        from parcalc.reports.targets import rank_report
+        from parcalc.targets import check as targets
+        from parcalc.targets import presets as preset
+        from parcalc.targets import ranking
 
         chosen = choose_format(fmt, output, FORMATS)
         names_in = resolve_files(files)
@@ -582,10 +592,10 @@ def ingest(
     with handled(debug, None):
         from datetime import date
 
-        from parcalc import output as out
+        from parcalc.core.periods import Grain, PeriodError
         from parcalc.ingest import IngestError, format_for, render
         from parcalc.ingest import ingest as run_ingest
-        from parcalc.periods import Grain, PeriodError
+        from parcalc.reporters import output as out
 
         try:
             chosen_grain = Grain.parse(grain)

@@ -21,11 +21,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from parcalc.core.periods import Grain, date_window, month_index, month_run
 from parcalc.ingest import sql
 from parcalc.ingest.columns import DATE_COLUMNS, ColumnMap, column_map_from, load_column_map
 from parcalc.ingest.errors import IngestError
 from parcalc.ingest.sources import ProgressHook, Source, open_sources, scratch_dir, sql_text
-from parcalc.periods import Grain, date_window, month_index, month_run
 
 COUNT_FIELDS = (
     "received",
@@ -119,7 +119,7 @@ def ingest(
     if not 1 <= start_day <= 28:
         raise IngestError(f"start_day must be between 1 and 28, not {start_day}")
     mapping = _column_map(column_map)
-    from parcalc import duck
+    from parcalc.analysis import duck
 
     duckdb = duck.module()
     with scratch_dir() as workdir:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from parcalc.data.model import DEFAULT_LEVELS
 from parcalc.ingest.columns import CHANNELS, DATE_COLUMNS, FALSE_VALUES, LEVEL_VALUES, TRUE_VALUES
 from parcalc.ingest.sources import Column, Source, sql_name, sql_text
-from parcalc.model import DEFAULT_LEVELS
 
 # Codes of the row checks, in the order they are tried: a row gets the first that applies.
 MISSING = {"dossier_id": 1, "unit": 2, "level": 3, "channel": 4, "received_on": 5, "due_on": 6}

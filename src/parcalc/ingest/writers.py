@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from parcalc.data.model import DEFAULT_LEVELS
 from parcalc.ingest.engine import IngestResult
 from parcalc.ingest.errors import IngestError
-from parcalc.model import DEFAULT_LEVELS
 
 FORMATS = ("toml", "csv", "json")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Protocol
 
-from parcalc.report import Options, Report
+from parcalc.reports.model import Options, Report
 
 # format -> module; modules are imported only when used, to keep start-up fast.
 FORMATS: dict[str, str] = {

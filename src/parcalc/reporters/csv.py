@@ -6,8 +6,8 @@ import csv
 import io
 from fractions import Fraction
 
-from parcalc.formatting import neutralise_formula
-from parcalc.report import Cell, Options, Report
+from parcalc.core.formatting import neutralise_formula
+from parcalc.reports.model import Cell, Options, Report
 
 
 def _cell(value: Cell) -> str:

@@ -15,13 +15,13 @@ from html import escape
 from typing import Any
 
 from parcalc import __version__
-from parcalc.calc import ComputeResult, RowResult
-from parcalc.formatting import NO_DATA_MARK, cell_text, format_rate, neutralise_formula
-from parcalc.metrics import Metric
-from parcalc.narrative import Narrative, against, narrate, registry_of, result_scope, subject, target_heading
-from parcalc.report import Options, Report, Table
+from parcalc.analysis.calc import ComputeResult, RowResult
+from parcalc.core.formatting import NO_DATA_MARK, cell_text, format_rate, neutralise_formula
+from parcalc.core.metrics import Metric
 from parcalc.reporters.svg import Series, attainment_bar, line_chart
-from parcalc.templates import period_phrase, short_period, text
+from parcalc.reports.model import Options, Report, Table
+from parcalc.reports.narrative import Narrative, against, narrate, registry_of, result_scope, subject, target_heading
+from parcalc.reports.words import period_phrase, short_period, text
 
 TREND_METRICS = ("on_time_rate", "late_rate", "online_share")
 SERIES_CLASSES = ("s1", "s2", "s3")

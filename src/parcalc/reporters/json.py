@@ -11,7 +11,7 @@ import json
 from functools import partial
 from typing import Any
 
-from parcalc.report import Options, Report
+from parcalc.reports.model import Options, Report
 
 _dump = partial(json.dumps, ensure_ascii=False, allow_nan=False)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from parcalc.formatting import NO_DATA, NO_DATA_MARK, cell_text
-from parcalc.report import Options, Report, Table
+from parcalc.core.formatting import NO_DATA, NO_DATA_MARK, cell_text
+from parcalc.reports.model import Options, Report, Table
 
 
 def _escape(text: str) -> str:

@@ -9,8 +9,8 @@ from typing import Literal
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from parcalc.formatting import NO_DATA, NO_DATA_MARK, cell_text
-from parcalc.report import Options, Report, Table
+from parcalc.core.formatting import NO_DATA, NO_DATA_MARK, cell_text
+from parcalc.reports.model import Options, Report, Table
 
 
 def _rich(table: Table, options: Options) -> RichTable:

@@ -1,14 +1,14 @@
 """Text: the report an office hands in, as plain paragraphs to paste into a document or an e-mail.
 
-One paragraph per period, level and unit (see parcalc.narrative); no table drawing, no colour, and no
+One paragraph per period, level and unit (see parcalc.reports.narrative); no table drawing, no colour, and no
 line that a spreadsheet would run as a formula when the text is pasted into one.
 """
 
 from __future__ import annotations
 
-from parcalc.formatting import neutralise_formula
-from parcalc.narrative import narrate
-from parcalc.report import Options, Report
+from parcalc.core.formatting import neutralise_formula
+from parcalc.reports.model import Options, Report
+from parcalc.reports.narrative import narrate
 
 BULLET = "•"  # not "-": a line starting with "-" is a formula to a spreadsheet
 

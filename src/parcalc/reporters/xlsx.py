@@ -13,8 +13,8 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from parcalc.formatting import cell_text, honest_decimals
-from parcalc.report import Cell, Column, Options, Report, Table, problems_table
+from parcalc.core.formatting import cell_text, honest_decimals
+from parcalc.reports.model import Cell, Column, Options, Report, Table, problems_table
 
 MAX_WIDTH = 60
 HEADER_WIDTH = 24  # a header wider than this wraps instead of widening its column

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from parcalc.loading import STDIN, UsageError
+from parcalc.core.issues import UsageError
+from parcalc.data.text import STDIN
 
 
 def check_target(path: str | None, inputs: Sequence[str] = ()) -> None:

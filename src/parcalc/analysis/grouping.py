@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from parcalc.calc import ComputeResult, Query, RowResult, carry_over_gaps, compute
-from parcalc.dataset import Dataset
-from parcalc.issues import Problem, warning
-from parcalc.periods import Grain, Period, containing, month_run
-from parcalc.rollup import Engine, Key
+from parcalc.analysis.calc import ComputeResult, Query, RowResult, carry_over_gaps, compute
+from parcalc.analysis.rollup import Engine, Key
+from parcalc.core.issues import Problem, warning
+from parcalc.core.periods import Grain, Period, containing, month_run
+from parcalc.data.dataset import Dataset
 
 BY_CHOICES = ("level", "unit", "period")
 COMPARE_CHOICES = ("previous", "last-year")

@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from parcalc.calc import RowResult
-from parcalc.dataset import Dataset
-from parcalc.issues import Problem
-from parcalc.metrics import Metric
-from parcalc.model import Band
-from parcalc.periods import Period
-from parcalc.rollup import figures_for, scope_units
-from parcalc.targets import TargetsResult
-from parcalc.thresholds import ThresholdError, band_min
+from parcalc.analysis.calc import RowResult
+from parcalc.analysis.rollup import figures_for, scope_units
+from parcalc.core.issues import Problem
+from parcalc.core.metrics import Metric
+from parcalc.core.periods import Period
+from parcalc.data.dataset import Dataset
+from parcalc.data.model import Band
+from parcalc.data.thresholds import ThresholdError, band_min
+from parcalc.targets.check import TargetsResult
 
 
 @dataclass(frozen=True)

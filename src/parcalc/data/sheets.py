@@ -19,9 +19,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from parcalc.counts import FIELDS
-from parcalc.issues import InputError, error
-from parcalc.loading import STDIN, LineIndex, decode
+from parcalc.core.counts import FIELDS
+from parcalc.core.issues import InputError, error
+from parcalc.data.text import STDIN, LineIndex, decode
 
 _SCOPE = ("period", "level", "unit")
 

@@ -3,7 +3,7 @@
 The Python path builds a Counts value, a RowResult and their problems for every sheet row; on 100,000
 rows that is most of a run. Here DuckDB reads the CSV and, in one scan, checks every cell, completes,
 checks and rolls up the counts of each unit with SQL generated from the same declarations
-(parcalc.columnar_sql). Python then handles only the few rows that come out: the level and total
+(parcalc.analysis.columnar_sql). Python then handles only the few rows that come out: the level and total
 rows, whose rates the registry computes; the units with missing months; and the records with a
 problem (a part over its total, a gap, a carry-over break), which Counts.check words as on the Python
 path, located by finding their lines in the sheet.
@@ -28,17 +28,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parcalc import columnar_sql as sql
-from parcalc.calc import ComputeResult, Query, RowResult, analyse, compute
-from parcalc.counts import Counts
-from parcalc.dataset import Dataset, Origin, Row, build
-from parcalc.grouping import Grouping, GroupingError
-from parcalc.issues import InputError, Problem, warning
-from parcalc.limits import Budget, max_tables, too_large
-from parcalc.loading import READERS, LineIndex, Source, UsageError, load_source, read_bytes
-from parcalc.model import DataFile
-from parcalc.periods import Grain, Period, date_window, month_run
-from parcalc.rollup import Engine, Rolled, across
+from parcalc.analysis import columnar_sql as sql
+from parcalc.analysis.calc import ComputeResult, Query, RowResult, analyse, compute
+from parcalc.analysis.grouping import Grouping, GroupingError
+from parcalc.analysis.rollup import Engine, Rolled, across
+from parcalc.core.counts import Counts
+from parcalc.core.issues import InputError, Problem, UsageError, warning
+from parcalc.core.periods import Grain, Period, date_window, month_run
+from parcalc.data.dataset import Dataset, Origin, Row, build
+from parcalc.data.limits import Budget, max_tables, too_large
+from parcalc.data.loading import READERS, Source, load_source
+from parcalc.data.model import DataFile
+from parcalc.data.text import LineIndex, read_bytes
 
 if TYPE_CHECKING:
     import duckdb
@@ -114,7 +115,7 @@ def try_compute(names: Sequence[str], grouping: Grouping, make_query: Callable[[
         return None  # the Python path reports these, together with anything else wrong
     if sheet.records > max(MAX_ROWS, max_tables()):
         raise too_large(sheet.name, max(MAX_ROWS, max_tables()), tables=True)
-    from parcalc import duck
+    from parcalc.analysis import duck
 
     with duck.connect() as con:
         run = _Run(con, data, sheet, grouping)
@@ -144,7 +145,7 @@ def _sheet(name: str, raw: bytes) -> _Sheet | None:
     Only the header and the sample the Python path sniffs are decoded here: DuckDB refuses a sheet
     that is not UTF-8, and the Python path then says where.
     """
-    from parcalc.sheets import column_keys
+    from parcalc.data.sheets import column_keys
 
     if b"\0" in raw:
         return None

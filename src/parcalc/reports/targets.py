@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from parcalc.formatting import attainment_bar, format_against, format_count, format_points
-from parcalc.metrics import Metric
-from parcalc.preset import Preset
-from parcalc.ranking import Ranking
-from parcalc.report import Cell, Column, Options, Report, Table, envelope, label
-from parcalc.targets import Check, TargetResult, TargetsResult, attainment
+from parcalc.core.formatting import attainment_bar, format_against, format_count, format_points
+from parcalc.core.metrics import Metric
+from parcalc.reports.model import Cell, Column, Options, Report, Table, envelope, label
+from parcalc.targets.check import Check, TargetResult, TargetsResult, attainment
+from parcalc.targets.presets import Preset
+from parcalc.targets.ranking import Ranking
 
 LABELS: dict[str, tuple[str, str]] = {
     "period": ("Kỳ báo cáo", "Period"),

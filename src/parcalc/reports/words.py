@@ -2,14 +2,14 @@
 
 Every phrase of the text report (and of the HTML report's summary) lives here, so that a wording is
 changed in one place. Templates are ``str.format`` strings filled with numbers already formatted by
-parcalc.formatting; a count field ``x`` comes with ``x_noun``, its noun in the right number for English.
+parcalc.core.formatting; a count field ``x`` comes with ``x_noun``, its noun in the right number for English.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from parcalc.periods import Grain, Period
+from parcalc.core.periods import Grain, Period
 
 LEVELS: dict[str, tuple[str, str]] = {
     "province": ("Cấp tỉnh", "Province level"),

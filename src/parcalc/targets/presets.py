@@ -1,4 +1,4 @@
-"""Presets: shipped, versioned sets of targets (and bands) with their sources, in parcalc/presets/*.toml.
+"""Presets: shipped, versioned sets of targets (and bands) with their sources, in parcalc/targets/shipped/*.toml.
 
 A preset is a data file with a ``[preset]`` table (version, titles, sources) in front of its
 ``[[targets]]``; the rest is read and checked exactly like a user's file, so a preset target behaves
@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from parcalc.issues import did_you_mean
-from parcalc.loading import Source, UsageError, index_lines, load_sources, validate_model
+from parcalc.core.issues import UsageError, did_you_mean
+from parcalc.data.loading import Source, load_sources, validate_model
+from parcalc.data.text import index_lines
 
 if TYPE_CHECKING:
-    from parcalc.dataset import Dataset
+    from parcalc.data.dataset import Dataset
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def _read(name: str, text: str) -> Preset:
 
 def available() -> dict[str, Preset]:
     """Every shipped preset by name (the file name without .toml), in name order."""
-    folder = resources.files("parcalc") / "presets"
+    folder = resources.files("parcalc.targets") / "shipped"
     found: dict[str, Preset] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
@@ -85,7 +86,7 @@ def find(name: str) -> Preset:
 
 def load_dataset(files: Sequence[str], target_files: Sequence[str] = (), presets: Sequence[str] = ()) -> Dataset:
     """Data files, target files and presets read and checked together as one dataset."""
-    from parcalc.dataset import build
+    from parcalc.data.dataset import build
 
     chosen = [find(name) for name in presets]
     sources = load_sources([*files, *target_files])

@@ -4,7 +4,7 @@ The sentences say only what the figures support: a field that was never given is
 written as "0 hồ sơ", and a part that parcalc derived as the complement of a given one (on time when only
 late was given, offline when only online was) is not spelled out, because the report it came from did
 not say it. Rates are evaluated through the metric registry on the row's counts, and every number is
-formatted by parcalc.formatting. The words themselves are in parcalc.templates.
+formatted by parcalc.core.formatting. The words themselves are in parcalc.reports.words.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
-from parcalc.calc import ComputeResult, RowResult
-from parcalc.formatting import NO_DATA_MARK, cell_text, format_against, format_count, format_number, format_rate
-from parcalc.issues import Problem
-from parcalc.metrics import Metric, Registry
-from parcalc.periods import Period, PeriodError, parse_period
-from parcalc.report import Options, Report
-from parcalc.templates import capitalise, level_name, noun, period_phrase, text
+from parcalc.analysis.calc import ComputeResult, RowResult
+from parcalc.core.formatting import NO_DATA_MARK, cell_text, format_against, format_count, format_number, format_rate
+from parcalc.core.issues import Problem
+from parcalc.core.metrics import Metric, Registry
+from parcalc.core.periods import Period, PeriodError, parse_period
+from parcalc.reports.model import Options, Report
+from parcalc.reports.words import capitalise, level_name, noun, period_phrase, text
 
 # Parts that are the remainder of a total and another part: told only when the source gave them.
 COMPLEMENTS = frozenset(

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from parcalc.counts import FIELD_IDS, Counts
-from parcalc.issues import InputError, Problem, did_you_mean, error
-from parcalc.loading import Source, load_sources
-from parcalc.metrics import BUILTIN_IDS, Metric, Registry
-from parcalc.model import Band, Settings, Target, Unit
-from parcalc.periods import Period, PeriodError, parse_period
-from parcalc.thresholds import TargetValues, ThresholdError, band_min, target_values
+from parcalc.core.counts import FIELD_IDS, Counts
+from parcalc.core.issues import InputError, Problem, did_you_mean, error
+from parcalc.core.metrics import BUILTIN_IDS, Metric, Registry
+from parcalc.core.periods import Period, PeriodError, parse_period
+from parcalc.data.loading import Source, load_sources
+from parcalc.data.model import Band, Settings, Target, Unit
+from parcalc.data.thresholds import TargetValues, ThresholdError, band_min, target_values
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The data file's tables, as frozen dataclasses; parcalc.schema declares and validates their shape."""
+"""The data file's tables, as frozen dataclasses; parcalc.data.schema declares and validates their shape."""
 
 from __future__ import annotations
 
@@ -101,11 +101,8 @@ class DataFile:
         return Settings.from_dict(self.settings_given)
 
     @classmethod
-    def parse(cls, raw: Any) -> DataFile:
-        """Validate a parsed file and build its tables; raises pydantic_core.ValidationError."""
-        from parcalc.schema import validate
-
-        data = validate(raw)
+    def from_valid(cls, data: Mapping[str, Any]) -> DataFile:
+        """The tables of a file that parcalc.data.schema has validated."""
         return cls(
             settings_given=data.get("parcalc", {}),
             units=[Unit(**u) for u in data.get("units", [])],

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import reduce
 
-from parcalc.calc import RowResult
-from parcalc.counts import FIELDS, Counts, RollUp, roll_over_time
-from parcalc.dataset import Dataset
-from parcalc.issues import Problem, warning
-from parcalc.periods import Period, date_window
+from parcalc.analysis.calc import RowResult
+from parcalc.core.counts import FIELDS, Counts, RollUp, roll_over_time
+from parcalc.core.issues import Problem, warning
+from parcalc.core.periods import Period, date_window
+from parcalc.data.dataset import Dataset
 
 Key = tuple[Period, str | None, str | None]
 Scope = tuple[str | None, str | None]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from parcalc.counts import Counts
+from parcalc.core.counts import Counts
 
 Kind = Literal["rate", "per_month"]
 

@@ -4,7 +4,7 @@ The one schema below validates every file (strict types, unknown keys forbidden,
 non-negative) and produces the JSON Schema of ``parcalc schema``. It goes to pydantic-core directly,
 not through BaseModel classes: importing BaseModel alone costs more than half of parcalc's start-up
 budget. Even pydantic-core takes 40 ms to import, so this module is imported only when a file is
-validated (parcalc.model.DataFile.parse); a run on a CSV sheet alone never needs it.
+validated (parcalc.data.loading.validate_model); a run on a CSV sheet alone never needs it.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 from pydantic_core import SchemaValidator
 from pydantic_core import core_schema as cs
 
-from parcalc.counts import FIELDS
-from parcalc.limits import MAX_COUNT
-from parcalc.model import OPS
+from parcalc.core.counts import FIELDS
+from parcalc.data.limits import MAX_COUNT
+from parcalc.data.model import OPS
 
 
 def _field(schema: cs.CoreSchema, description: str | None = None, required: bool = False) -> cs.TypedDictField:

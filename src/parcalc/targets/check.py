@@ -2,7 +2,7 @@
 
 Each target is checked for every row of its scope (each unit of its level when the level has units,
 otherwise the level row, or everything together when it names no scope), on figures rolled up by
-parcalc.rollup. A target without a period is checked for each distinct period that has figures in its
+parcalc.analysis.rollup. A target without a period is checked for each distinct period that has figures in its
 scope; a ``per = "month"`` target without a period runs from the first to the last month with figures.
 
 The shortfall holds the denominator fixed and moves the numerator: the online dossiers that were
@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
-from parcalc.calc import RowResult
-from parcalc.counts import Counts
-from parcalc.dataset import Dataset, PlacedTarget
-from parcalc.issues import Problem
-from parcalc.metrics import Metric, Registry
-from parcalc.periods import Grain, Period, month_run
-from parcalc.rollup import engine_for, figures_for, scope_units
+from parcalc.analysis.calc import RowResult
+from parcalc.analysis.rollup import engine_for, figures_for, scope_units
+from parcalc.core.counts import Counts
+from parcalc.core.issues import Problem
+from parcalc.core.metrics import Metric, Registry
+from parcalc.core.periods import Grain, Period, month_run
+from parcalc.data.dataset import Dataset, PlacedTarget
 
 Status = Literal["met", "missed", "no_data"]
 

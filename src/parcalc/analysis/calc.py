@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from parcalc.counts import Counts, Finding
-from parcalc.dataset import Dataset, Origin, Row
-from parcalc.formatting import format_printed, parse_printed
-from parcalc.issues import LangText, Problem, error, warning
-from parcalc.metrics import Metric, Registry
-from parcalc.periods import Period
+from parcalc.core.counts import Counts, Finding
+from parcalc.core.formatting import format_printed, parse_printed
+from parcalc.core.issues import LangText, Problem, error, warning
+from parcalc.core.metrics import Metric, Registry
+from parcalc.core.periods import Period
+from parcalc.data.dataset import Dataset, Origin, Row
 
 
 @dataclass
@@ -27,7 +27,7 @@ class RowResult:
     derived: frozenset[str]
     metrics: dict[str, Fraction | None]
     problems: list[Problem] = field(default_factory=list)
-    # --compare: the earlier period and its figures (None when it has none); see parcalc.grouping
+    # --compare: the earlier period and its figures (None when it has none); see parcalc.analysis.grouping
     compare: tuple[Period, RowResult | None] | None = None
 
 
@@ -96,7 +96,7 @@ def _stated_problem(
 
 def analyse(row: Row, registry: Registry, unit_name: str | None = None, metrics: bool = True) -> RowResult:
     """Complete and check one row's counts and evaluate every metric on them (unless ``metrics`` is
-    False: a roll-up evaluates them only on the rows it reports, see parcalc.rollup)."""
+    False: a roll-up evaluates them only on the rows it reports, see parcalc.analysis.rollup)."""
     counts, derived = row.counts.derive()
     months = row.period.months
     problems = [_finding_problem(f) for f in counts.check()]

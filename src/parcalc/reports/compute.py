@@ -1,4 +1,4 @@
-"""``--compare``: each row's earlier period (previous, or the same period last year) and the change.
+"""The compute report: each row's counts and metrics, and with ``--compare`` its earlier period and the change.
 
 Changes are current minus earlier: in dossiers for counts, and for rates the difference of the two
 fractions (0.0125 in JSON is 1.25 percentage points; human formats print "+1,25 điểm %"). A change is
@@ -7,14 +7,104 @@ null when either side has no data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from parcalc.calc import RowResult
-from parcalc.counts import FIELD_IDS
-from parcalc.metrics import Registry
-from parcalc.report import Cell, Column, Kind, Table, field_label, key_cells, key_columns, number
+from parcalc.analysis.calc import ComputeResult, RowResult
+from parcalc.core.counts import FIELD_IDS
+from parcalc.core.metrics import Registry
+from parcalc.reports.model import (
+    Cell,
+    Column,
+    Kind,
+    Options,
+    Report,
+    Table,
+    envelope,
+    field_label,
+    key_cells,
+    key_columns,
+    label,
+    metric_column,
+    number,
+)
+
+
+def row_json(row: RowResult, lang: str) -> dict[str, Any]:
+    return {
+        "period": row.period.label,
+        "start": row.period.start.isoformat(),
+        "end": row.period.end.isoformat(),
+        "months": row.period.months,
+        "level": row.level,
+        "unit": row.unit,
+        "unit_name": row.unit_name,
+        "counts": {f: row.counts.get(f) for f in FIELD_IDS},
+        "derived": sorted(row.derived, key=FIELD_IDS.index),
+        "metrics": {m: number(v) for m, v in row.metrics.items()},
+        "issues": [p.to_json(lang) for p in row.problems],
+        **_compare_json(row),
+    }
+
+
+def _compare_json(row: RowResult) -> dict[str, Any]:
+    found = compare_json(row, list(row.metrics))
+    return {} if found is None else {"compare": found}
+
+
+def _used(rows: Sequence[RowResult], ids: Iterable[str], values: str) -> list[str]:
+    """The ids that have a value in at least one row: empty columns only make a table wider."""
+    return [i for i in ids if any(getattr(r, values).get(i) is not None for r in rows)]
+
+
+def compute_report(result: ComputeResult, options: Options) -> Report:
+    lang = options.lang
+    rows = result.rows
+    registry = result.registry
+    payload = {
+        **envelope("compute"),
+        "title": result.title,
+        "rows": [row_json(r, lang) for r in rows],
+        "issues": [p.to_json(lang) for p in result.problems],
+    }
+    count_ids = _used(rows, FIELD_IDS, "counts")
+    metric_ids = _used(rows, result.metric_ids, "metrics")
+    counts = Table(
+        "counts",
+        label("counts", lang),
+        key_columns(lang) + [Column(f, field_label(f, lang), "count") for f in count_ids],
+        [key_cells(r, lang) + [r.counts.get(f) for f in count_ids] for r in rows],
+    )
+    rates = Table(
+        "rates",
+        label("rates", lang),
+        key_columns(lang) + [metric_column(registry, m, lang) for m in metric_ids],
+        [key_cells(r, lang) + [r.metrics.get(m) for m in metric_ids] for r in rows],
+    )
+    records = Table(
+        "compute",
+        result.title or "compute",
+        [Column(k, k) for k in ("period", "start", "end", "months", "level", "unit", "unit_name")]
+        + [Column(f, f, "count") for f in FIELD_IDS]
+        + [Column(m, m, "rate" if registry[m].is_rate else "number") for m in result.metric_ids],
+        [_record(r, result.metric_ids) for r in rows],
+    )
+    tables = [t for t in (counts, rates) if len(t.columns) > 3] or [counts]
+    if any(r.compare is not None for r in rows):
+        tables.append(compare_table(rows, registry, metric_ids, count_ids, lang))
+        records.columns += record_columns(registry, result.metric_ids)
+        for record, row in zip(records.rows, rows, strict=True):
+            record += record_cells(row, result.metric_ids)
+    return Report(payload, tables, records, result.all_problems, result)
+
+
+def _record(row: RowResult, metric_ids: Sequence[str]) -> list[Cell]:
+    period = row.period
+    cells: list[Cell] = [period.label, period.start.isoformat(), period.end.isoformat(), period.months]
+    cells += [row.level, row.unit, row.unit_name]
+    cells += [row.counts.get(f) for f in FIELD_IDS]
+    return cells + [row.metrics.get(m) for m in metric_ids]
 
 
 def _earlier(row: RowResult) -> RowResult | None:

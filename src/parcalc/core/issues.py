@@ -113,7 +113,7 @@ def _shown(key: str, value: Any, lang: str) -> Any:
     if isinstance(value, LangText):
         return value.vi if lang == "vi" else value.en
     if key in COUNT_PARAMS and isinstance(value, int) and not isinstance(value, bool):
-        from parcalc.formatting import format_count
+        from parcalc.core.formatting import format_count
 
         text = format_count(value, lang)
         return "+" + text if key == "gap" and value >= 0 else text
@@ -219,6 +219,10 @@ def thousands_hint(value: object) -> LangText:
             f"; nếu là {whole} hồ sơ, hãy viết liền, không dùng dấu chấm phân cách hàng nghìn",
         )
     return LangText("", "")
+
+
+class UsageError(Exception):
+    """A problem with how parcalc was called (exit 2), such as a file that does not exist."""
 
 
 class InputError(Exception):

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from parcalc.formatting import parse_printed
-from parcalc.metrics import Metric
-from parcalc.model import Band, Target
-from parcalc.periods import Grain, Period
+from parcalc.core.formatting import parse_printed
+from parcalc.core.metrics import Metric
+from parcalc.core.periods import Grain, Period
+from parcalc.data.model import Band, Target
 
 Bad = tuple[str, str]  # (key, reason)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from parcalc.issues import InputError, LangText, error
+from parcalc.core.issues import InputError, LangText, UsageError, error
 
 DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_TABLES = 100_000
@@ -28,8 +28,6 @@ def _setting(name: str, default: int) -> int:
     if not text:
         return default
     if not text.isdigit() or int(text) < 1:
-        from parcalc.loading import UsageError
-
         raise UsageError(f"{name} must be a whole number, 1 or more (got {text!r})")
     return int(text)
 

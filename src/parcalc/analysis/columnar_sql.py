@@ -1,4 +1,4 @@
-"""SQL generated from the declarations in parcalc.counts, for the columnar roll-up (parcalc.columnar).
+"""SQL generated from the declarations in parcalc.core.counts, for the columnar roll-up (parcalc.analysis.columnar).
 
 Nothing here restates a rule: every expression is built from IDENTITIES, BOUNDS, BALANCE and the RollUp
 kind of each field in FIELDS, so the SQL and the Python path (Counts.derive, Counts.check,
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from parcalc.counts import BALANCE, BOUNDS, FIELDS, IDENTITIES, Identity, RollUp
+from parcalc.core.counts import BALANCE, BOUNDS, FIELDS, IDENTITIES, Identity, RollUp
 
 FIELD_IDS = tuple(f.id for f in FIELDS)
 FIELD_BIT = {f: 1 << i for i, f in enumerate(FIELD_IDS)}

@@ -1,0 +1,1 @@
+"""Analysis: each figures row checked and measured, and the roll-up over time, units and levels."""

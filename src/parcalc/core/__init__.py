@@ -1,0 +1,1 @@
+"""The core values: counts and their identities, periods, the metric registry, problems, formatting."""

@@ -1,0 +1,1 @@
+"""The data file: decoding, TOML/JSON/sheet parsing, the schema, limits, thresholds, the Dataset."""

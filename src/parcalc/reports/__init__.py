@@ -1,0 +1,1 @@
+"""Reports: the typed report models each command produces, their words in vi and en."""

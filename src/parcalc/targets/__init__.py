@@ -1,0 +1,1 @@
+"""Targets: checking objectives, scoring and ranking, the shipped presets."""
