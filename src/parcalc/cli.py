@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from parcalc import __version__
-from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean
+from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean, unique
 from parcalc.data.loading import resolve_files
 
 if TYPE_CHECKING:
@@ -255,7 +255,7 @@ def compute(
                 result = grouping.roll_up(data, rows, how, query) if how.active else calc.compute(data, query, rows)
             except grouping.GroupingError as exc:
                 raise UsageError(str(exc)) from None
-            found = list(dict.fromkeys([*(p for r in rows for p in r.problems), *result.all_problems]))
+            found = unique([*(p for r in rows for p in r.problems), *result.all_problems])
         language = choose_lang(lang, data.settings.lang)
         _check_findings(found, strict, quiet, language)
         emit(lambda: compute_report(result, Options(language, precision)), chosen, language, precision, output)

@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from parcalc.analysis import columnar_sql as sql
 from parcalc.analysis.calc import ComputeResult, Query, RowResult, analyse, compute
+from parcalc.analysis.duck import quote_text
 from parcalc.analysis.grouping import Grouping, GroupingError
 from parcalc.analysis.rollup import Engine, Rolled, across
 from parcalc.core.counts import Counts
-from parcalc.core.issues import InputError, Problem, UsageError, warning
+from parcalc.core.issues import InputError, Problem, UsageError, unique, warning
 from parcalc.core.periods import Grain, Period, date_window, month_run
 from parcalc.data.dataset import Dataset, Origin, Row, build
 from parcalc.data.limits import Budget, max_tables, too_large
@@ -218,9 +219,9 @@ class _Run:
         """Read, complete, check and roll up the sheet in one scan; False unless every row is plain valid
         figures (the Python path then reads the sheet and reports what is wrong with it)."""
         sheet, col = self.sheet, self.columns
-        columns = ", ".join(f"{sql.literal(f'c{i}')}: 'VARCHAR'" for i in range(len(sheet.keys)))
+        columns = ", ".join(f"{quote_text(f'c{i}')}: 'VARCHAR'" for i in range(len(sheet.keys)))
         read = (
-            f"read_csv({sql.literal(sheet.name)}, header = false, skip = 1, delim = {sql.literal(sheet.delimiter)}, "
+            f"read_csv({quote_text(sheet.name)}, header = false, skip = 1, delim = {quote_text(sheet.delimiter)}, "
             f"quote = '\"', escape = '\"', columns = {{{columns}}}, null_padding = true, auto_detect = false, "
             # DuckDB hands each thread a buffer of its own, 32 MiB by default: a sheet of a few MiB would be
             # read by one thread. 1 MiB buffers let every thread read and roll up a part.
@@ -234,12 +235,12 @@ class _Run:
         # Periods written 2022-01, which parse_period reads as the month computed here.
         number = "[0-9]{1,15}"
         delim = f"[{sheet.delimiter}]"
-        cells = f"concat_ws({sql.literal(sheet.delimiter)}, {', '.join(col[f] for f in sql.FIELD_IDS if f in col)})"
+        cells = f"concat_ws({quote_text(sheet.delimiter)}, {', '.join(col[f] for f in sql.FIELD_IDS if f in col)})"
         period = col["period"]
         bad = " OR ".join(
             [f"{col[k]} IS NULL" for k in SCOPE]
             + [f"NOT regexp_full_match({period}, '[1-9][0-9]{{3}}-(0[1-9]|1[0-2])')"]
-            + [f"NOT regexp_full_match({cells}, {sql.literal(f'({number}({delim}{number})*)?')})"]
+            + [f"NOT regexp_full_match({cells}, {quote_text(f'({number}({delim}{number})*)?')})"]
         )
         month = f"TRY_CAST(substr({period}, 1, 4) AS INTEGER) * 12 + TRY_CAST(substr({period}, 6, 2) AS INTEGER) - 1"
         # Guessing that every count is given in every row prunes the SQL most; the guess is checked, and
@@ -340,9 +341,9 @@ class _Run:
         found = self._checked()
         where = ["TRUE"]
         if query.levels:
-            where.append(f"level IN ({', '.join(sql.literal(v) for v in query.levels)})")
+            where.append(f"level IN ({', '.join(quote_text(v) for v in query.levels)})")
         if query.units:
-            where.append(f"unit IN ({', '.join(sql.literal(v) for v in query.units)})")
+            where.append(f"unit IN ({', '.join(quote_text(v) for v in query.units)})")
         # --level and --unit keep rows by scope, which the unit groups share
         self.con.execute(f"CREATE VIEW units_kept AS SELECT * FROM units_rolled WHERE {' AND '.join(where)}")
         carried = self._carry_over_gaps()
@@ -350,7 +351,7 @@ class _Run:
         rows = self._rolled(asked)
         result = compute(self.data, Query(metrics=query.metrics), rows, gaps=False)
         result.problems.extend(carried)
-        return Fast(self.data, result, list(dict.fromkeys([*found, *result.all_problems])))
+        return Fast(self.data, result, unique([*found, *result.all_problems]))
 
     def _origin(self, idx: int) -> Origin:
         self.source.index.lines[("figures", idx)] = idx + 2  # the header is line 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from parcalc.analysis.duck import quote_name
 from parcalc.core.counts import BALANCE, BOUNDS, FIELDS, IDENTITIES, Identity, RollUp
 
 FIELD_IDS = tuple(f.id for f in FIELDS)
@@ -21,6 +22,8 @@ FIELD_BIT = {f: 1 << i for i, f in enumerate(FIELD_IDS)}
 OPENING = tuple(f.id for f in FIELDS if f.rollup in (RollUp.OPENING, RollUp.TOTAL))  # rollup._OPENING
 CLOSING = tuple(f.id for f in FIELDS if f.rollup is RollUp.CLOSING)
 DISTINCT = tuple(f.id for f in FIELDS if f.rollup is RollUp.DISTINCT)
+q = quote_name  # every expression below names columns: short, as SQL reads best
+
 # Counts._balance takes an absent last part (withdrawn) as 0; the others must be known.
 BALANCE_OPTIONAL = BALANCE.parts[-1]
 
@@ -41,14 +44,6 @@ class Nulls:
 
     def can_know(self, fields: Iterable[str]) -> bool:
         return all(f in self.possible for f in fields)
-
-
-def q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _and(conditions: Iterable[str]) -> str:

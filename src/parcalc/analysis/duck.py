@@ -6,6 +6,9 @@ DuckDB 2 ships that core as the top-level module ``_duckdb`` and wraps it in a P
 itself: about 0.1 s of every run, on a roll-up that otherwise takes a few tenths of a second. So the core
 is imported alone where it provides what parcalc uses, and the ``duckdb`` package otherwise (DuckDB 1.x,
 or a future layout).
+
+The two quoting rules of DuckDB's SQL live here too, for every query parcalc writes (the columnar roll-up
+and ingest): a name in double quotes, a text in single quotes, each doubling its own quote.
 """
 
 from __future__ import annotations
@@ -33,3 +36,13 @@ def connect(**config: Any) -> Any:
     """An in-memory database; ``config`` as DuckDB's own settings. No replacement scans: a table name in
     the SQL never resolves to a Python variable of the same name."""
     return module().connect(":memory:", config={"python_enable_replacements": False, **config})
+
+
+def quote_name(name: str) -> str:
+    """A SQL identifier, whatever characters it has (a header such as ``Ngày "tiếp nhận"``)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_text(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"

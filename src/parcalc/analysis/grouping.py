@@ -123,17 +123,6 @@ def _targets(
     return mapped
 
 
-def _ancestors(dataset: Dataset, unit: str) -> list[str]:
-    chain: list[str] = []
-    seen = {unit}
-    parent = dataset.units[unit].parent if unit in dataset.units else None
-    while parent is not None and parent not in seen and parent in dataset.units:
-        chain.append(parent)
-        seen.add(parent)
-        parent = dataset.units[parent].parent
-    return chain
-
-
 def _scopes(dataset: Dataset, row: RowResult, by: frozenset[str], total: bool) -> list[tuple[str | None, str | None]]:
     scopes: list[tuple[str | None, str | None]] = []
     if not by:
@@ -141,7 +130,7 @@ def _scopes(dataset: Dataset, row: RowResult, by: frozenset[str], total: bool) -
     elif "unit" in by:
         if row.unit is not None:
             scopes.append((row.level, row.unit))
-            scopes.extend((dataset.units[a].level, a) for a in _ancestors(dataset, row.unit))
+            scopes.extend((dataset.units[a].level, a) for a in dataset.ancestors(row.unit))
         if "level" in by:
             scopes.append((row.level, None))
     elif "level" in by:
@@ -151,17 +140,9 @@ def _scopes(dataset: Dataset, row: RowResult, by: frozenset[str], total: bool) -
     return scopes
 
 
-def _descendants(dataset: Dataset, units: Iterable[str]) -> set[str]:
-    wanted = set(units)
-    for unit in dataset.units:
-        if set(_ancestors(dataset, unit)) & wanted:
-            wanted.add(unit)
-    return wanted
-
-
 def roll_up(dataset: Dataset, rows: Sequence[RowResult], grouping: Grouping, query: Query) -> ComputeResult:
     """The compute report's rows for a grain, a grouping and a comparison; rows are analysed beforehand."""
-    units = _descendants(dataset, query.units) if query.units and "unit" in grouping.by else set(query.units)
+    units = dataset.descendants(query.units) if query.units and "unit" in grouping.by else set(query.units)
     kept = [r for r in rows if (not query.levels or r.level in query.levels) and (not query.units or r.unit in units)]
     problems: list[Problem] = carry_over_gaps(dataset, kept)
     engine = Engine(dataset, kept)

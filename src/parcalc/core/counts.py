@@ -68,6 +68,30 @@ FIELDS: tuple[Field, ...] = (
 FIELD_BY_ID: dict[str, Field] = {f.id: f for f in FIELDS}
 FIELD_IDS: tuple[str, ...] = tuple(FIELD_BY_ID)
 
+# The fields that dossier-level records settle (parcalc ingest), in the order it writes them: what came in,
+# what was resolved and how, and what is still open at the end. The service catalogue and the other flows
+# (certifications, payments...) are not in dossier records.
+RECORD_FIELDS: tuple[str, ...] = tuple(
+    FIELD_BY_ID[f].id
+    for f in (
+        "received",
+        "received_new",
+        "carried_over",
+        "received_online",
+        "received_direct",
+        "received_postal",
+        "received_full_online",
+        "resolved",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "withdrawn",
+        "pending",
+        "pending_within",
+        "pending_overdue",
+    )
+)
+
 
 @dataclass(frozen=True)
 class Identity:

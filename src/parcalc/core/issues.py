@@ -200,6 +200,15 @@ def warning(code: str, **params: Any) -> Problem:
     return Problem(code, "warning", params)
 
 
+def unique(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once, in the order first found: a problem reached twice (a given row's warning that a
+    roll-up reports again, a scope checked by several targets) is the same location and the same message."""
+    kept: dict[tuple[Problem, str], Problem] = {}
+    for problem in problems:
+        kept.setdefault((problem, problem.message()), problem)
+    return list(kept.values())
+
+
 def did_you_mean(value: str, choices: Iterable[str]) -> LangText:
     """A ' (did you mean ...?)' hint, or '' when nothing is close; reads as English in an f-string."""
     import difflib

@@ -1,10 +1,16 @@
-"""Several data files -> one dataset: periods read, levels and units resolved, rows merged, all checked."""
+"""Several data files -> one dataset: periods read, levels and units resolved, rows merged, all checked.
+
+The Dataset is what every later layer reads: settings, the unit registry and its tree (ancestors,
+descendants, children), the rows as given, placed targets and bands, and the metric registry. Each table
+keeps its Origin (file, line, table), so a problem found at any later step can say where it is.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from parcalc.core.counts import FIELD_IDS, Counts
@@ -84,6 +90,36 @@ class Dataset:
 
     def unit_name(self, unit: str | None) -> str | None:
         return self.units[unit].name if unit in self.units else None
+
+    # The unit tree, through [[units]] parent: the one walk of it that roll-ups and target scopes use.
+
+    def ancestors(self, unit: str) -> list[str]:
+        """The units above ``unit``, nearest first (a loop in the parents is walked once)."""
+        chain: list[str] = []
+        seen = {unit}
+        parent = self.units[unit].parent if unit in self.units else None
+        while parent is not None and parent not in seen and parent in self.units:
+            chain.append(parent)
+            seen.add(parent)
+            parent = self.units[parent].parent
+        return chain
+
+    def descendants(self, units: Iterable[str]) -> set[str]:
+        """``units`` and every unit below one of them."""
+        wanted = set(units)
+        return wanted | {u for u in self.units if not wanted.isdisjoint(self.ancestors(u))}
+
+    def children(self, unit: str) -> list[str]:
+        """The units whose parent is ``unit``, in the order [[units]] declares them."""
+        return self._children.get(unit, [])
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = {}
+        for known in self.units.values():
+            if known.parent is not None:
+                children.setdefault(known.parent, []).append(known.id)
+        return children
 
     def parse_period(self, value: Any) -> Period:
         return parse_period(value, self.settings.period_start_day)

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 DEFAULT_LEVELS = ("province", "district", "commune")
-OPS = (">=", ">", "<=", "<", "==")
 
 # A window of dates, as written in TOML: { start = 2021-12-15, end = 2022-06-14 }.
 Window = Mapping[str, date]

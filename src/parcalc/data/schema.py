@@ -15,8 +15,8 @@ from pydantic_core import SchemaValidator
 from pydantic_core import core_schema as cs
 
 from parcalc.core.counts import FIELDS
+from parcalc.core.operators import OPS
 from parcalc.data.limits import MAX_COUNT
-from parcalc.data.model import OPS
 
 
 def _field(schema: cs.CoreSchema, description: str | None = None, required: bool = False) -> cs.TypedDictField:

@@ -14,30 +14,22 @@ import csv
 import io
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from parcalc.core.counts import FIELDS
 from parcalc.core.issues import InputError, error
-from parcalc.data.text import STDIN, LineIndex, decode
+from parcalc.data.text import STDIN, LineIndex, decode, header_key
 
 _SCOPE = ("period", "level", "unit")
 
 
-def normalise(header: str) -> str:
-    """Header text compared loosely: no accents, no case, single spaces ("Đã giải quyết" ~ "da giai quyet")."""
-    text = unicodedata.normalize("NFKD", header.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\s_]+", " ", text).strip().lower()
-
-
 def _known_headers() -> dict[str, str]:
-    known = {normalise(k): k for k in (*_SCOPE, "start", "end")}
+    known = {header_key(k): k for k in (*_SCOPE, "start", "end")}
     for f in FIELDS:
         for text in (f.id, f.vi, f.en):
-            known.setdefault(normalise(text), f.id)
+            known.setdefault(header_key(text), f.id)
     return known
 
 
@@ -58,7 +50,7 @@ def _header_map(name: str) -> dict[str, str]:
     if bad:
         detail = f"header map: {bad[0]!r} must map to a field name (text)"
         raise InputError([error("sheet", detail=detail).located(file=str(side))])
-    return {normalise(k): v for k, v in mapping.items()}
+    return {header_key(k): v for k, v in mapping.items()}
 
 
 def column_keys(name: str, headers: Sequence[object]) -> list[str | None]:
@@ -68,7 +60,7 @@ def column_keys(name: str, headers: Sequence[object]) -> list[str | None]:
     keys: list[str | None] = []
     for header in headers:
         text = "" if header is None else str(header).strip()
-        loose = normalise(text)
+        loose = header_key(text)
         if not text:
             keys.append(None)
         elif loose in mapped:

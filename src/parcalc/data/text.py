@@ -1,10 +1,12 @@
 """Bytes in: reading a file or standard input within the size limit, decoding it as UTF-8 with a located
-error, and indexing a TOML text's lines (tomllib gives none) so that problems can name them."""
+error, indexing a TOML text's lines (tomllib gives none) so that problems can name them, and the one rule
+by which a column header written by a person is compared (figures sheets and dossier records alike)."""
 
 from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,14 @@ from parcalc.core.issues import InputError, UsageError, error
 from parcalc.data.limits import max_input_bytes, too_large
 
 STDIN = "-"
+
+
+def header_key(header: str) -> str:
+    """A column header as headers are compared: without accents (precomposed or combining alike), case or
+    extra spacing, so "Đã giải quyết", "da_giai  quyet" and "ĐÃ GIẢI QUYẾT" are one header."""
+    text = unicodedata.normalize("NFKD", header.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s_]+", " ", text).strip().casefold()
 
 
 @dataclass

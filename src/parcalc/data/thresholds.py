@@ -18,8 +18,6 @@ from parcalc.data.model import Band, Target
 
 Bad = tuple[str, str]  # (key, reason)
 
-OPS = (">=", ">", "<=", "<", "==")
-
 
 class ThresholdError(ValueError):
     """A threshold that does not fit its metric; the message says what to write instead."""

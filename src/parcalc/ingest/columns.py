@@ -8,8 +8,10 @@ A column map is a TOML or JSON file that names, for each contract column, the he
     [channels]                       # optional: more spellings of channel values
     online = ["Nộp qua Cổng DVC"]
 
-Headers and values are matched ignoring case, surrounding spaces and Unicode composition, because exports
-from different systems spell the same Vietnamese word with precomposed or combining accents.
+Headers are matched as figures sheets match theirs (parcalc.data.text.header_key: no case, accents or
+extra spacing). Values are matched ignoring case, surrounding spaces and Unicode composition, because
+exports from different systems spell the same Vietnamese word with precomposed or combining accents; the
+SQL that reads the records (parcalc.ingest.sql) compares them the same way, which keeps the accents.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
+from parcalc.data.text import header_key
 from parcalc.ingest.errors import IngestError
 
 REQUIRED = ("dossier_id", "unit", "level", "channel", "received_on", "due_on", "resolved_on")
@@ -31,7 +34,7 @@ DATE_COLUMNS = ("received_on", "due_on", "resolved_on", "withdrawn_on")
 
 CHANNELS = ("online", "direct", "postal")
 
-# Spellings seen in one-stop-shop exports; compared after normalise().
+# Spellings seen in one-stop-shop exports; compared after value_form().
 CHANNEL_VALUES: dict[str, tuple[str, ...]] = {
     "online": ("online", "trực tuyến", "truc tuyen", "qua mạng", "dvc trực tuyến", "điện tử"),
     "direct": ("direct", "trực tiếp", "truc tiep", "tại quầy", "một cửa", "offline"),
@@ -48,8 +51,8 @@ LEVEL_VALUES: dict[str, tuple[str, ...]] = {
 }
 
 
-def normalise(text: str) -> str:
-    """The form in which headers and values are compared."""
+def value_form(text: str) -> str:
+    """The form in which values are compared, as the SQL compares them: lower(trim(nfc_normalize(v)))."""
     return unicodedata.normalize("NFC", text).strip().casefold()
 
 
@@ -65,15 +68,15 @@ class ColumnMap:
 
     def channel_values(self) -> dict[str, tuple[str, ...]]:
         merged = {name: CHANNEL_VALUES[name] + self.channels.get(name, ()) for name in CHANNELS}
-        return {name: tuple(dict.fromkeys(normalise(v) for v in values)) for name, values in merged.items()}
+        return {name: tuple(dict.fromkeys(value_form(v) for v in values)) for name, values in merged.items()}
 
     def resolve(self, found: Iterable[str], source: str) -> dict[str, str | None]:
         """Match the contract columns to the headers found in a file; None for an absent optional one."""
-        by_form = {normalise(name): name for name in found}
+        by_form = {header_key(name): name for name in found}
         resolved: dict[str, str | None] = {}
         missing = []
         for column in COLUMNS:
-            actual = by_form.get(normalise(self.header(column)))
+            actual = by_form.get(header_key(self.header(column)))
             if actual is None and column in REQUIRED:
                 missing.append(column)
             resolved[column] = actual

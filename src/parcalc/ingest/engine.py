@@ -21,29 +21,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from parcalc.analysis.duck import quote_text
+from parcalc.core.counts import RECORD_FIELDS
 from parcalc.core.periods import Grain, date_window, month_index, month_run
 from parcalc.ingest import sql
 from parcalc.ingest.columns import DATE_COLUMNS, ColumnMap, column_map_from, load_column_map
 from parcalc.ingest.errors import IngestError
-from parcalc.ingest.sources import ProgressHook, Source, open_sources, scratch_dir, sql_text
+from parcalc.ingest.sources import ProgressHook, Source, open_sources, scratch_dir
 
-COUNT_FIELDS = (
-    "received",
-    "received_new",
-    "carried_over",
-    "received_online",
-    "received_direct",
-    "received_postal",
-    "received_full_online",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "withdrawn",
-    "pending",
-    "pending_within",
-    "pending_overdue",
-)
+COUNT_FIELDS = RECORD_FIELDS  # the count fields ingest produces, declared with the others in core.counts
 BAD_ROWS_SHOWN = 20
 # DuckDB's message when its parallel CSV reader meets a line break inside a quoted cell.
 QUOTED_NEWLINES = "does not support null_padding in conjunction with quoted new lines"
@@ -313,7 +299,7 @@ class _Run:
             period = month_run(key * self.grain.value, self.grain.value, self.start_day)
             if key == last_key and as_of < period.end:
                 period = date_window(period.start, as_of, self.start_day)
-            labels.append(f"({key}, {sql_text(period.label)})")
+            labels.append(f"({key}, {quote_text(period.label)})")
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE labels AS SELECT * FROM (VALUES {', '.join(labels)}) t(k, label)"
         )
@@ -321,7 +307,7 @@ class _Run:
         # COPY keeps the ORDER BY only when insertion order is preserved; the aggregation did not need it.
         self.con.execute("SET preserve_insertion_order = true")
         self._execute(
-            f"COPY ({sql.figures('ev', 'labels', last_key, as_of, fields)}) TO {sql_text(str(target))} "
+            f"COPY ({sql.figures('ev', 'labels', last_key, as_of, fields)}) TO {quote_text(str(target))} "
             "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\n')",
             "writing figures",
         )

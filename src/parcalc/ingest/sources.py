@@ -15,22 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from parcalc.analysis.duck import quote_name, quote_text
 from parcalc.ingest.columns import ColumnMap
 from parcalc.ingest.errors import IngestError
 
 ProgressHook = Callable[[str, float | None], None]
 
 XLSX_ROW = "__parcalc_row"
-
-
-def sql_text(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def sql_name(name: str) -> str:
-    """A SQL identifier, whatever characters the header has."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -112,17 +103,17 @@ def _sniff_delimiter(path: Path, label: str) -> str:
 def _csv(con: Any, path: Path, label: str, delimiter: str, parallel: bool, row_column: str | None = None) -> Source:
     # null_padding reads a short row as empty trailing cells, so that it is reported rather than refused.
     options = (
-        f"header = true, all_varchar = true, delim = {sql_text(delimiter)}, quote = '\"', escape = '\"', "
+        f"header = true, all_varchar = true, delim = {quote_text(delimiter)}, quote = '\"', escape = '\"', "
         "null_padding = true, auto_detect = true"
     )
     if not parallel:
         options += ", parallel = false"
-    relation = f"read_csv({sql_text(str(path))}, {options})"
+    relation = f"read_csv({quote_text(str(path))}, {options})"
     columns = _describe(con, relation, label)
     if row_column is not None:
         columns.pop(row_column, None)
         # The XLSX converter wrote each record's sheet row, so blank sheet rows keep the numbering.
-        return Source(label, relation, relation, f"CAST({sql_name(row_column)} AS BIGINT)", columns)
+        return Source(label, relation, relation, f"CAST({quote_name(row_column)} AS BIGINT)", columns)
     # Rows are numbered as a spreadsheet shows them: the header is row 1. row_number() OVER () is
     # order-preserving but single-threaded, so only the bad-row report uses it.
     numbered = f"(SELECT *, row_number() OVER () + 1 AS row_number FROM {relation})"
@@ -130,9 +121,9 @@ def _csv(con: Any, path: Path, label: str, delimiter: str, parallel: bool, row_c
 
 
 def _parquet(con: Any, path: Path, label: str) -> Source:
-    relation = f"read_parquet({sql_text(str(path))})"
+    relation = f"read_parquet({quote_text(str(path))})"
     columns = _describe(con, relation, label)
-    numbered = f"read_parquet({sql_text(str(path))}, file_row_number = true)"
+    numbered = f"read_parquet({quote_text(str(path))}, file_row_number = true)"
     # Parquet has no header row: a record's number is its position, counting from 1.
     return Source(label, relation, numbered, "file_row_number + 1", columns)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from parcalc.analysis.duck import quote_name, quote_text
 from parcalc.data.model import DEFAULT_LEVELS
 from parcalc.ingest.columns import CHANNELS, DATE_COLUMNS, FALSE_VALUES, LEVEL_VALUES, TRUE_VALUES
-from parcalc.ingest.sources import Column, Source, sql_name, sql_text
+from parcalc.ingest.sources import Column, Source
 
 # Codes of the row checks, in the order they are tried: a row gets the first that applies.
 MISSING = {"dossier_id": 1, "unit": 2, "level": 3, "channel": 4, "received_on": 5, "due_on": 6}
@@ -34,7 +35,7 @@ SHORT = {"received_on": "r", "due_on": "u", "resolved_on": "d", "withdrawn_on": 
 
 def _lookup(value: str, table: dict[str, str]) -> str:
     """CASE value WHEN spelling THEN result ...: a chain of equalities (an IN list becomes a join)."""
-    whens = " ".join(f"WHEN {sql_text(spelling)} THEN {result}" for spelling, result in table.items())
+    whens = " ".join(f"WHEN {quote_text(spelling)} THEN {result}" for spelling, result in table.items())
     return f"CASE {value} {whens} END"
 
 
@@ -52,7 +53,7 @@ def _fast_lookup(
         slow = f"coalesce({slow}, {_lookup(f'lower(trim(nfc_normalize({text})))', table)})"
     if otherwise is not None:
         slow = f"coalesce({slow}, {otherwise})"
-    whens = " ".join(f"WHEN {sql_text(spelling)} THEN {result}" for spelling, result in canonical.items())
+    whens = " ".join(f"WHEN {quote_text(spelling)} THEN {result}" for spelling, result in canonical.items())
     return f"CASE {text} {whens} ELSE {slow} END"
 
 
@@ -64,7 +65,7 @@ def _trimmed(text: str) -> str:
 def _text(column: Column | None) -> str:
     if column is None:
         return "CAST(NULL AS VARCHAR)"
-    name = sql_name(column.name)
+    name = quote_name(column.name)
     return name if column.type == "VARCHAR" else f"CAST({name} AS VARCHAR)"
 
 
@@ -79,7 +80,7 @@ def _missing(column: Column | None, value: str) -> str:
 def _date(column: Column | None) -> str:
     if column is None:
         return "CAST(NULL AS DATE)"
-    name = sql_name(column.name)
+    name = quote_name(column.name)
     if column.type == "DATE":
         return name
     if column.type.startswith("TIMESTAMP"):
@@ -98,7 +99,7 @@ def _channel(column: Column | None, spellings: dict[str, tuple[str, ...]]) -> st
 def _boolean(column: Column | None) -> str:
     if column is None:
         return "false"
-    name = sql_name(column.name)
+    name = quote_name(column.name)
     if column.type == "BOOLEAN":
         return f"coalesce({name}, false)"
     if column.type in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"):
@@ -112,8 +113,8 @@ def _boolean(column: Column | None) -> str:
 
 def _level(column: Column | None) -> str:
     text = _text(column)
-    table = {name: sql_text(level) for level, names in LEVEL_VALUES.items() for name in names}
-    canonical = {level: sql_text(level) for level in LEVEL_VALUES}
+    table = {name: quote_text(level) for level, names in LEVEL_VALUES.items() for name in names}
+    canonical = {level: quote_text(level) for level in LEVEL_VALUES}
     return _fast_lookup(text, canonical, table, nfc=True, otherwise=_trimmed(text))
 
 
@@ -186,7 +187,7 @@ def events(rows: str, months: int, start_day: int, as_of: date | None, excluded:
     def key(value: str) -> str:
         return period_key(value, months, start_day)
 
-    limit = f"DATE {sql_text(as_of.isoformat())}" if as_of else None
+    limit = f"DATE {quote_text(as_of.isoformat())}" if as_of else None
     reason = "reason"
     if excluded is not None:
         reason = (
@@ -275,8 +276,8 @@ def figures(events_table: str, labels_table: str, last_key: int, as_of: date, fi
     Units get integer numbers in output order first, so that the running sums partition, and the final
     sort orders, on integers rather than on two texts.
     """
-    rank = " ".join(f"WHEN {sql_text(level)} THEN {i}" for i, level in enumerate(DEFAULT_LEVELS))
-    limit = f"DATE {sql_text(as_of.isoformat())}"
+    rank = " ".join(f"WHEN {quote_text(level)} THEN {i}" for i, level in enumerate(DEFAULT_LEVELS))
+    limit = f"DATE {quote_text(as_of.isoformat())}"
     columns = {
         "received": "carried_over + received_new",
         "received_new": "received_new",

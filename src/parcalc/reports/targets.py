@@ -12,6 +12,7 @@ from typing import Any
 
 from parcalc.core.formatting import attainment_bar, format_against, format_count, format_points
 from parcalc.core.metrics import Metric
+from parcalc.core.operators import OPERATORS
 from parcalc.reports.model import Cell, Column, Options, Report, Table, envelope, label
 from parcalc.targets.check import Check, TargetResult, TargetsResult, attainment
 from parcalc.targets.presets import Preset
@@ -39,7 +40,6 @@ STATUS = {
     "missed": ("không đạt", "missed"),
     "no_data": ("không có số liệu", "no data"),
 }
-OP_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 
 def value_json(value: Fraction | None, rate: bool) -> float | int | None:
@@ -135,7 +135,7 @@ def _counts(check: Check, rate: bool, lang: str) -> str:
 def _title(result: TargetResult, lang: str) -> str:
     target, metric = result.placed.target, result.metric
     _, threshold = format_against(None, result.threshold, metric.is_rate, 2, lang)
-    title = f"{target.name}: {metric.label(lang)} {OP_SIGNS[target.op]} {threshold}"
+    title = f"{target.name}: {metric.label(lang)} {OPERATORS[target.op].sign} {threshold}"
     if target.per == "month":
         title += f" ({label('each_month', lang, LABELS)})"
     if target.source:

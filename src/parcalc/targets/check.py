@@ -14,8 +14,7 @@ period's months (30 a month over 6 months: 180 due). Comparisons are exact fract
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
@@ -23,24 +22,17 @@ from typing import Literal
 from parcalc.analysis.calc import RowResult
 from parcalc.analysis.rollup import engine_for, figures_for, scope_units
 from parcalc.core.counts import Counts
-from parcalc.core.issues import Problem
+from parcalc.core.issues import Problem, unique
 from parcalc.core.metrics import Metric, Registry
+from parcalc.core.operators import OPERATORS
 from parcalc.core.periods import Grain, Period, month_run
 from parcalc.data.dataset import Dataset, PlacedTarget
 
 Status = Literal["met", "missed", "no_data"]
 
-COMPARE: dict[str, Callable[[Fraction, Fraction], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "==": operator.eq,
-}
-
 
 def meets(actual: Fraction, op: str, threshold: Fraction) -> bool:
-    return COMPARE[op](actual, threshold)
+    return OPERATORS[op].holds(actual, threshold)
 
 
 def shortfall(numerator: int, denominator: int, op: str, threshold: Fraction) -> tuple[int | None, int | None]:
@@ -72,9 +64,10 @@ def shortfall(numerator: int, denominator: int, op: str, threshold: Fraction) ->
 
 def attainment(actual: Fraction, reference: Fraction, op: str) -> Fraction:
     """How far the value went towards the reference: 1 or more when it gets there."""
-    if op in (">=", ">"):
+    direction = OPERATORS[op].direction
+    if direction > 0:
         return Fraction(1) if reference == 0 else actual / reference
-    if op in ("<=", "<"):
+    if direction < 0:
         return Fraction(1) if actual == 0 else reference / actual
     if actual == reference:
         return Fraction(1)
@@ -133,9 +126,10 @@ def _worst(checks: Sequence[Check], op: str, threshold: Fraction) -> Fraction | 
     values = [c.actual for c in checks if c.actual is not None]
     if not values:
         return None
-    if op in (">=", ">"):
+    direction = OPERATORS[op].direction
+    if direction > 0:
         return min(values)
-    if op in ("<=", "<"):
+    if direction < 0:
         return max(values)
     return max(values, key=lambda v: abs(v - threshold))
 
@@ -230,16 +224,8 @@ class _Scope:
 
     def _covers(self, row: RowResult) -> bool:
         if self.unit is not None:
-            return row.unit is not None and self.unit in self._lineage(row.unit)
+            return row.unit is not None and (row.unit == self.unit or self.unit in self.dataset.ancestors(row.unit))
         return self.level is None or row.level == self.level
-
-    def _lineage(self, unit: str) -> list[str]:
-        chain = [unit]
-        while (parent := self.dataset.units[chain[-1]].parent if chain[-1] in self.dataset.units else None) and (
-            parent not in chain
-        ):
-            chain.append(parent)
-        return chain
 
     def periods(self, per_month: bool) -> list[Period]:
         covered = sorted({r.period for r in self.rows if self._covers(r)})
@@ -339,17 +325,6 @@ class Checker:
         return [r for r in results if filters.keeps(r.level, r.unit)]
 
 
-def _unique(problems: Iterable[Problem]) -> list[Problem]:
-    seen: set[tuple[str, str, str]] = set()
-    kept: list[Problem] = []
-    for problem in problems:
-        key = (problem.code, problem.where(), problem.message())
-        if key not in seen:
-            seen.add(key)
-            kept.append(problem)
-    return kept
-
-
 def evaluate(
     dataset: Dataset, rows: Sequence[RowResult], filters: Filters = Filters(), fail_on_no_data: bool = False
 ) -> TargetsResult:
@@ -362,5 +337,5 @@ def evaluate(
         results.extend(checker.target(placed, filters))
     # Problems of the given rows are reported with the rows; only what the roll-up found is new here.
     known = {p for row in rows for p in row.problems}
-    problems = _unique(p for r in results for p in r.problems if p not in known)
+    problems = unique(p for r in results for p in r.problems if p not in known)
     return TargetsResult(dataset.settings.title, dataset.registry, results, problems)
