@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from parcalc import __version__
-from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean, unique
+from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean
 from parcalc.data.loading import resolve_files
 
 if TYPE_CHECKING:
     from parcalc.analysis.calc import Query
-    from parcalc.analysis.columnar import Fast
+    from parcalc.analysis.columnar import ColumnarResult
     from parcalc.analysis.grouping import Grouping
     from parcalc.data.dataset import Dataset
     from parcalc.reports.model import Report
@@ -255,13 +255,15 @@ def compute(
                 result = grouping.roll_up(data, rows, how, query) if how.active else calc.compute(data, query, rows)
             except grouping.GroupingError as exc:
                 raise UsageError(str(exc)) from None
-            found = unique([*(p for r in rows for p in r.problems), *result.all_problems])
+            found = result.run_problems(rows)
         language = choose_lang(lang, data.settings.lang)
         _check_findings(found, strict, quiet, language)
         emit(lambda: compute_report(result, Options(language, precision)), chosen, language, precision, output)
 
 
-def _columnar(names: Sequence[str], how: "Grouping", make_query: Callable[["Dataset"], "Query"]) -> "Fast | None":
+def _columnar(
+    names: Sequence[str], how: "Grouping", make_query: Callable[["Dataset"], "Query"]
+) -> "ColumnarResult | None":
     if not how.active:
         return None
     from parcalc.analysis.columnar import try_compute

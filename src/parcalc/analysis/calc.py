@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 from parcalc.core.counts import Counts, Finding
 from parcalc.core.formatting import format_printed, parse_printed
-from parcalc.core.issues import LangText, Problem, error, warning
+from parcalc.core.issues import LangText, Problem, error, unique, warning
 from parcalc.core.metrics import Metric, Registry
 from parcalc.core.periods import Period
 from parcalc.data.dataset import Dataset, Origin, Row
@@ -42,6 +43,13 @@ class ComputeResult:
     @property
     def all_problems(self) -> list[Problem]:
         return [*self.problems, *(p for r in self.rows for p in r.problems)]
+
+    def run_problems(self, analysed: Sequence[RowResult]) -> list[Problem]:
+        """Every problem of the run once: each analysed row's, in the file's order (with what the report
+        added to it, such as a carry-over gap), then the report's own."""
+        reported = {(r.period, r.level, r.unit): r for r in self.rows}
+        found = (p for r in analysed for p in reported.get((r.period, r.level, r.unit), r).problems)
+        return unique([*found, *self.all_problems])
 
 
 def _finding_problem(finding: Finding) -> Problem:
@@ -136,27 +144,52 @@ def analyse_all(dataset: Dataset, metrics: bool = True) -> list[RowResult]:
 
 
 def compute(
-    dataset: Dataset, query: Query = Query(), rows: Sequence[RowResult] | None = None, *, gaps: bool = True
+    dataset: Dataset,
+    query: Query = Query(),
+    rows: Sequence[RowResult] | None = None,
+    *,
+    gaps: bool = True,
+    problems: Sequence[Problem] = (),
 ) -> ComputeResult:
-    """The compute report: every row kept by the query, in period / level / unit order.
+    """The compute report: every row kept by the query, in period / level / unit order, each with the
+    metrics asked for; ``problems`` are those of the whole run (a roll-up's), beside the rows' own.
 
     With ``gaps``, a row whose carried over breaks from the pending before it carries the warning; a
-    roll-up, whose rows are sums, checks the given rows itself and passes False.
+    roll-up, whose rows are sums, checks the given rows itself and passes False. The rows given are not
+    changed: the report's rows are new ones with their final metrics and problems.
     """
     results = list(rows) if rows is not None else analyse_all(dataset)
     kept = sorted((r for r in results if query.keeps(r)), key=lambda r: sort_key(dataset, r))
+    breaks: dict[tuple[str | None, str | None, str | None], list[Problem]] = {}
     if gaps:
-        shown: dict[tuple[str | None, str | None, str | None], RowResult] = {
-            (r.period.label, r.level, r.unit): r for r in kept
-        }
         for gap in carry_over_gaps(dataset, results):
-            row = shown.get((gap.period, gap.level, gap.unit))
-            if row is not None:
-                row.problems.append(gap)
+            breaks.setdefault((gap.period, gap.level, gap.unit), []).append(gap)
     metric_ids = list(query.metrics) or list(dataset.registry)
-    for row in kept:
-        row.metrics = {m: row.metrics.get(m) for m in metric_ids}
-    return ComputeResult(dataset.settings.title, dataset.registry, metric_ids, kept, [])
+    reported = [
+        replace(
+            row,
+            metrics={m: row.metrics.get(m) for m in metric_ids},
+            problems=[*row.problems, *breaks.get((row.period.label, row.level, row.unit), ())],
+        )
+        for row in kept
+    ]
+    return ComputeResult(dataset.settings.title, dataset.registry, metric_ids, reported, list(problems))
+
+
+def carry_over_gap(
+    period: Period, previous: Period, carried: int, pending: int, level: str | None, unit: str | None, **where: Any
+) -> Problem:
+    """The warning for carried over at the start of ``period`` that is not the pending at the end of
+    ``previous``; both roll-up paths word it here. ``where`` locates it (file, line, table, key)."""
+    problem = warning(
+        "carry-over-gap",
+        period=period.label,
+        previous=previous.label,
+        carried_over=carried,
+        pending=pending,
+        gap=carried - pending,
+    )
+    return problem.located(gap=carried - pending, period=period.label, level=level, unit=unit, **where)
 
 
 def carry_over_gaps(dataset: Dataset, rows: Sequence[RowResult]) -> list[Problem]:
@@ -181,18 +214,8 @@ def carry_over_gaps(dataset: Dataset, rows: Sequence[RowResult]) -> list[Problem
         before = ends.get((row.level, row.unit, row.period.start - timedelta(days=1)))
         if carried is None or before is None or before.counts["pending"] == carried:
             continue
-        pending = before.counts["pending"]
-        problem = warning(
-            "carry-over-gap",
-            period=row.period.label,
-            previous=before.period.label,
-            carried_over=carried,
-            pending=pending,
-            gap=carried - pending,
-        )
         origin = origins.get((row.period, row.level, row.unit))
         where = origin.at("carried_over") if origin is not None else {"key": "carried_over"}
-        problems.append(
-            problem.located(gap=carried - pending, period=row.period.label, level=row.level, unit=row.unit, **where)
-        )
+        pending = before.counts["pending"]
+        problems.append(carry_over_gap(row.period, before.period, carried, pending, row.level, row.unit, **where))
     return problems

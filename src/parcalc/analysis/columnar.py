@@ -29,17 +29,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parcalc.analysis import columnar_sql as sql
-from parcalc.analysis.calc import ComputeResult, Query, RowResult, analyse, compute
+from parcalc.analysis.calc import ComputeResult, Query, RowResult, analyse, carry_over_gap, compute
 from parcalc.analysis.duck import quote_text
-from parcalc.analysis.grouping import Grouping, GroupingError
-from parcalc.analysis.rollup import Engine, Rolled, across
+from parcalc.analysis.grouping import Grouping, split_periods
+from parcalc.analysis.rollup import Rolled, across, row_result, time_warnings, with_absent
 from parcalc.core.counts import Counts
-from parcalc.core.issues import InputError, Problem, UsageError, unique, warning
-from parcalc.core.periods import Grain, Period, date_window, month_run
+from parcalc.core.issues import InputError, Problem, UsageError, unique
+from parcalc.core.periods import Grain, Period, month_run
 from parcalc.data.dataset import Dataset, Origin, Row, build
 from parcalc.data.limits import Budget, max_tables, too_large
 from parcalc.data.loading import READERS, Source, load_source
-from parcalc.data.model import DataFile
 from parcalc.data.text import LineIndex, read_bytes
 
 if TYPE_CHECKING:
@@ -55,8 +54,8 @@ BUFFER_SIZE = 1 << 20  # bytes of the sheet per reading thread; a longer line se
 
 
 @dataclass
-class Fast:
-    """What the columnar path computed: the same dataset (without rows), result and problems."""
+class ColumnarResult:
+    """What the columnar path computed: the same dataset (without rows), result and problems as the Python path."""
 
     dataset: Dataset
     result: ComputeResult
@@ -82,7 +81,9 @@ def supports(grouping: Grouping) -> bool:
 
 
 @dataclass
-class _Sheet:
+class _SheetLayout:
+    """Where a plain CSV sheet's records are and how to read them: its column keys and delimiter."""
+
     name: str
     keys: list[str | None]
     delimiter: str
@@ -92,7 +93,9 @@ class _Sheet:
     stop: int
 
 
-def try_compute(names: Sequence[str], grouping: Grouping, make_query: Callable[[Dataset], Query]) -> Fast | None:
+def try_compute(
+    names: Sequence[str], grouping: Grouping, make_query: Callable[[Dataset], Query]
+) -> ColumnarResult | None:
     """The compute result through DuckDB, or None where the Python path must run (see the module doc).
 
     ``make_query`` turns the loaded settings into the query (it may raise UsageError, as on the Python
@@ -119,7 +122,7 @@ def try_compute(names: Sequence[str], grouping: Grouping, make_query: Callable[[
     from parcalc.analysis import duck
 
     with duck.connect() as con:
-        run = _Run(con, data, sheet, grouping)
+        run = _RolledSheet(con, data, sheet, grouping)
         if not run.load():
             return None
         query = make_query(data)
@@ -140,7 +143,7 @@ def _read(names: Sequence[str], sheet: str) -> tuple[list[Source], bytes]:
     return sources, raw
 
 
-def _sheet(name: str, raw: bytes) -> _Sheet | None:
+def _sheet(name: str, raw: bytes) -> _SheetLayout | None:
     """The sheet's columns and dialect, when its data rows are plain enough for DuckDB to read alike.
 
     Only the header and the sample the Python path sniffs are decoded here: DuckDB refuses a sheet
@@ -193,11 +196,14 @@ def _sheet(name: str, raw: bytes) -> _Sheet | None:
         return None
     if any(k not in SCOPE and k not in sql.FIELD_BIT for k in given):
         return None
-    return _Sheet(name, keys, dialect.delimiter, raw.count(b"\n", start, stop) + 1, raw, start, stop)
+    return _SheetLayout(name, keys, dialect.delimiter, raw.count(b"\n", start, stop) + 1, raw, start, stop)
 
 
-class _Run:
-    def __init__(self, con: duckdb.DuckDBPyConnection, data: Dataset, sheet: _Sheet, grouping: Grouping) -> None:
+class _RolledSheet:
+    """A sheet rolled up in DuckDB: the units_rolled table (one row per unit and period of the grain) and
+    what is known of its columns; the few rows that leave it become the compute result."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, data: Dataset, sheet: _SheetLayout, grouping: Grouping) -> None:
         self.con = con
         self.data = data
         self.sheet = sheet
@@ -206,7 +212,6 @@ class _Run:
         self.span = grouping.grain.value
         self.start_day = data.settings.period_start_day
         self.columns = {k: f"c{i}" for i, k in enumerate(sheet.keys) if k is not None}
-        self.source = Source(sheet.name, DataFile(), LineIndex({("figures",): 1}))
         self.nulls = sql.Nulls(frozenset())  # what the rows can hold, set by _roll
         self.unit_nulls = sql.Nulls(frozenset())  # and units_rolled
 
@@ -337,7 +342,7 @@ class _Run:
                 return False
         return True
 
-    def compute(self, query: Query) -> Fast:
+    def compute(self, query: Query) -> ColumnarResult:
         found = self._checked()
         where = ["TRUE"]
         if query.levels:
@@ -349,13 +354,13 @@ class _Run:
         carried = self._carry_over_gaps()
         asked = self._asked(query.periods)
         rows = self._rolled(asked)
-        result = compute(self.data, Query(metrics=query.metrics), rows, gaps=False)
-        result.problems.extend(carried)
-        return Fast(self.data, result, unique([*found, *result.all_problems]))
+        result = compute(self.data, Query(metrics=query.metrics), rows, gaps=False, problems=carried)
+        return ColumnarResult(self.data, result, unique([*found, *result.all_problems]))
 
     def _origin(self, idx: int) -> Origin:
-        self.source.index.lines[("figures", idx)] = idx + 2  # the header is line 1
-        return Origin(self.source, f"figures[{idx}]", ("figures", idx))
+        """Where the sheet's record ``idx`` is: its line (the header is line 1), as the Python path says."""
+        line = LineIndex({("figures", idx): idx + 2})
+        return Origin(self.sheet.name, line, f"figures[{idx}]", ("figures", idx))
 
     def _period(self, month: int, months: int = 1) -> Period:
         return month_run(month, months, self.start_day)
@@ -419,32 +424,16 @@ class _Run:
         places = self._records({(month, level, unit) for month, level, unit, _, _ in found})
         problems = []
         for month, level, unit, carried, pending in sorted(found, key=lambda r: places[r[:3]]):
-            label = self._period(month).label
-            problem = warning(
-                "carry-over-gap",
-                period=label,
-                previous=self._period(month - 1).label,
-                carried_over=carried,
-                pending=pending,
-                gap=carried - pending,
-            )
             where = self._origin(places[(month, level, unit)]).at("carried_over")
-            problems.append(problem.located(gap=carried - pending, period=label, level=level, unit=unit, **where))
+            period, previous = self._period(month), self._period(month - 1)
+            problems.append(carry_over_gap(period, previous, carried, pending, level, unit, **where))
         return problems
 
     def _asked(self, periods: Sequence[Period]) -> set[int] | None:
-        """The first months of the periods --period asks for, split into the grain (grouping._targets)."""
+        """The first months of the periods --period asks for, split into the grain as the Python path splits them."""
         if not periods:
             return None
-        assert self.grouping.grain is not None
-        grain = self.grouping.grain
-        asked: set[int] = set()
-        for period in periods:
-            parts = [period] if period.grain == grain else period.sub_periods(grain)
-            if parts is None:
-                raise GroupingError(f"--period {period.label} does not split into whole {grain.name.lower()}s")
-            asked.update(p.first_month for p in parts if p.first_month is not None)
-        return asked
+        return {p.first_month for p in split_periods(periods, self.grouping.grain) if p.first_month is not None}
 
     def _rolled(self, asked: set[int] | None) -> list[RowResult]:
         span = self.span
@@ -469,10 +458,7 @@ class _Run:
                 [p for _, unit_problems in sorted(issues.get((target, level), []), key=_first) for p in unit_problems],
             )
             missing = sorted(absent.get((target, level), []))
-            if missing:
-                period = self._period(target, span).label
-                rolled.problems.append(warning("missing-periods", period=period, missing=", ".join(missing)))
-            by_target.setdefault(target, {})[level] = rolled
+            by_target.setdefault(target, {})[level] = with_absent(rolled, self._period(target, span), missing)
         return self._rows(by_target, asked)
 
     def _unit_issues(self) -> dict[tuple[int, str], list[tuple[str, list[Problem]]]]:
@@ -484,19 +470,12 @@ class _Run:
         ).fetchall()
         issues: dict[tuple[int, str], list[tuple[str, list[Problem]]]] = {}
         for target, level, unit, n, present, distinct_given in found:
-            label = self._period(target, span).label
-            problems = []
-            if n < span:
-                missing = ", ".join(self._gap_label(a, b) for a, b in _runs(target, span, present))
-                problems.append(warning("missing-periods", period=label, missing=missing))
-            if n > 1 and distinct_given:
-                problems.append(warning("not-summable", period=label, key=", ".join(sql.DISTINCT)))
-            where = {"period": label, "level": level, "unit": unit}
+            period = self._period(target, span)
+            gaps = [(self._period(a).start, self._period(b).end) for a, b in _runs(target, span, present)]
+            problems = time_warnings(period, gaps, adds_distinct=n > 1 and bool(distinct_given))
+            where = {"period": period.label, "level": level, "unit": unit}
             issues.setdefault((target, level), []).append((unit, [p.located(**where) for p in problems]))
         return issues
-
-    def _gap_label(self, first: int, last: int) -> str:
-        return date_window(self._period(first).start, self._period(last).end, self.start_day).label
 
     def _absent_units(self, present: dict[tuple[int, str], int]) -> dict[tuple[int, str], list[str]]:
         """Units of a level with figures in other periods but none in this one (rollup.Engine._sum).
@@ -517,8 +496,7 @@ class _Run:
         return absent
 
     def _rows(self, by_target: dict[int, dict[str, Rolled]], asked: set[int] | None) -> list[RowResult]:
-        """The level and total rows, as Engine.row builds them from the level sums."""
-        engine = Engine(self.data, [])
+        """The level and total rows, built from the level sums as the Python path builds its rows."""
         with_levels = "level" in self.grouping.by
         with_total = self.grouping.with_total or self.grouping.by == {"period"}
         present = {level for levels in by_target.values() for level in levels}
@@ -530,14 +508,11 @@ class _Run:
             period = self._period(target, self.span)
             rolled = by_target[target]
             if with_levels:
-                out.extend(engine.to_row(period, level, None, rolled[level]) for level in levels if level in rolled)
+                out.extend(row_result(self.data, period, lv, None, rolled[lv]) for lv in levels if lv in rolled)
             if with_total:
                 total = across([rolled[lv] for lv in levels if lv in rolled])
-                absent = [lv for lv in levels if lv not in rolled]
-                if absent:
-                    problem = warning("missing-periods", period=period.label, missing=", ".join(absent))
-                    total = Rolled(total.counts, total.derived, total.months, [*total.problems, problem])
-                out.append(engine.to_row(period, None, None, total))
+                total = with_absent(total, period, [lv for lv in levels if lv not in rolled])
+                out.append(row_result(self.data, period, None, None, total))
         return out
 
 

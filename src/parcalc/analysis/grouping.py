@@ -77,49 +77,70 @@ def _inside(inner: Period, outer: Period) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
 
-def _targets(
-    rows: Sequence[RowResult], grain: Grain | None, periods: Sequence[Period], problems: list[Problem]
-) -> dict[int, list[Period]]:
-    """For each row (by position), the reported periods it contributes to."""
+def split_periods(periods: Sequence[Period], grain: Grain | None) -> list[Period]:
+    """The periods ``--period`` asks for, each split into the grain's periods (2022 by quarter: its four
+    quarters). Both roll-up paths split here; a period that does not split is a GroupingError."""
+    if grain is None:
+        return list(periods)
     asked: list[Period] = []
     for period in periods:
-        if grain is None:
-            asked.append(period)
-            continue
         parts = [period] if period.grain == grain else period.sub_periods(grain)
         if parts is None:
             raise GroupingError(f"--period {period.label} does not split into whole {grain.name.lower()}s")
         asked.extend(parts)
+    return asked
+
+
+def _home(row: RowResult, grain: Grain) -> list[Period]:
+    """The one period of the grain that holds the row, or none when the row is longer than the grain."""
+    months = row.period.month_indices()
+    if months is None:
+        return []
+    home = containing(months.start, grain, row.period.start_day)
+    return [home] if _inside(row.period, home) else []
+
+
+def _reported_in(row: RowResult, grain: Grain | None, asked: Sequence[Period]) -> tuple[list[Period], bool]:
+    """The reported periods the row counts in, and whether it is too long for the grain (a year's row
+    under --grain quarter: it cannot be split, and is left out)."""
+    if asked:
+        found = [t for t in asked if _inside(row.period, t)]
+        return found, not found and grain is not None and any(_inside(t, row.period) for t in asked)
+    if grain is None:
+        return [row.period], False
+    found = _home(row, grain)
+    return found, not found
+
+
+def _refuse_rolling_down(grain: Grain, too_long: Sequence[RowResult], any_kept: bool, problems: list[Problem]) -> None:
+    """Rows longer than the grain: an error when nothing else is left, else a warning per period."""
+    name = grain.name.lower()
+    if not any_kept:
+        labels = ", ".join(sorted({r.period.label for r in too_long}))
+        raise GroupingError(
+            f"--grain {name}: the figures are for {labels}, longer than a {name}; "
+            "rolling down would need figures the file does not have"
+        )
+    for period in sorted({r.period for r in too_long}):
+        problems.append(warning("not-rolled-down", period=period.label, grain=name).located(period=period.label))
+
+
+def _periods_reported(
+    rows: Sequence[RowResult], grain: Grain | None, periods: Sequence[Period], problems: list[Problem]
+) -> dict[int, list[Period]]:
+    """For each row (by position), the reported periods it contributes to: those of ``--period`` split
+    into the grain that contain it, or the grain's period that holds it, or its own period."""
+    asked = split_periods(periods, grain)
     mapped: dict[int, list[Period]] = {}
     too_long: list[RowResult] = []
     for i, row in enumerate(rows):
-        if asked:
-            found = [t for t in asked if _inside(row.period, t)]
-            if not found and grain is not None and any(_inside(t, row.period) for t in asked):
-                too_long.append(row)
-        elif grain is not None:
-            months = row.period.month_indices()
-            found = []
-            if months is not None:
-                home = containing(months.start, grain, row.period.start_day)
-                if _inside(row.period, home):
-                    found.append(home)
-            if not found:
-                too_long.append(row)
-        else:
-            found = [row.period]
+        found, longer = _reported_in(row, grain, asked)
+        if longer:
+            too_long.append(row)
         if found:
             mapped[i] = found
     if grain is not None and too_long:
-        name = grain.name.lower()
-        if not mapped:
-            labels = ", ".join(sorted({r.period.label for r in too_long}))
-            raise GroupingError(
-                f"--grain {name}: the figures are for {labels}, longer than a {name}; "
-                "rolling down would need figures the file does not have"
-            )
-        for period in sorted({r.period for r in too_long}):
-            problems.append(warning("not-rolled-down", period=period.label, grain=name).located(period=period.label))
+        _refuse_rolling_down(grain, too_long, bool(mapped), problems)
     return mapped
 
 
@@ -146,7 +167,7 @@ def roll_up(dataset: Dataset, rows: Sequence[RowResult], grouping: Grouping, que
     kept = [r for r in rows if (not query.levels or r.level in query.levels) and (not query.units or r.unit in units)]
     problems: list[Problem] = carry_over_gaps(dataset, kept)
     engine = Engine(dataset, kept)
-    mapped = _targets(kept, grouping.grain, query.periods, problems)
+    mapped = _periods_reported(kept, grouping.grain, query.periods, problems)
     keys: dict[Key, None] = {}
     total = grouping.with_total
     for i, periods in mapped.items():
@@ -162,6 +183,4 @@ def roll_up(dataset: Dataset, rows: Sequence[RowResult], grouping: Grouping, que
             before = earlier(period, grouping.compare)
             found = replace(found, compare=(before, engine.row(before, level, unit)))
         out.append(found)
-    result = compute(dataset, Query(metrics=query.metrics), out, gaps=False)
-    result.problems.extend(problems)
-    return result
+    return compute(dataset, Query(metrics=query.metrics), out, gaps=False, problems=problems)

@@ -6,8 +6,9 @@ counts. A sub-period or a unit without figures is reported ("missing-periods"), 
 
 A unit's own row is its figures; a unit without a row of its own is the sum of its children through
 ``[[units]] parent``, recursively, so a commune is counted once in its province even when its district
-has a row too. The compute command (``--grain``, ``--by``) and target checks (``figures_for``) both go
-through ``Engine.resolve``.
+has a row too. The compute command (``--grain``, ``--by``), target checks and rankings all go through
+``Engine.resolve``; the columnar path (parcalc.analysis.columnar) sums in SQL and then words its warnings
+and builds its rows with the same functions (time_warnings, with_absent, across, row_result).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import reduce
 
@@ -30,10 +31,10 @@ Scope = tuple[str | None, str | None]
 
 _OPENING = frozenset(f.id for f in FIELDS if f.rollup is RollUp.OPENING) | {"received"}
 _CLOSING = frozenset(f.id for f in FIELDS if f.rollup is RollUp.CLOSING)
-_DISTINCT = tuple(f.id for f in FIELDS if f.rollup is RollUp.DISTINCT)
+DISTINCT_FIELDS = tuple(f.id for f in FIELDS if f.rollup is RollUp.DISTINCT)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rolled:
     """Counts for one period and scope before metrics are evaluated (metrics cost more than sums)."""
 
@@ -44,8 +45,24 @@ class Rolled:
     row: RowResult | None = None  # the given row, when the period and scope have one
 
 
-def _gap_label(start: date, end: date, start_day: int) -> str:
-    return date_window(start, end, start_day).label
+def time_warnings(period: Period, gaps: Sequence[tuple[date, date]], adds_distinct: bool) -> list[Problem]:
+    """What rolling one scope up into ``period`` warns of: the sub-periods without figures (``gaps``, as
+    date ranges) and a distinct count added over several sub-periods. Both roll-up paths word it here."""
+    problems: list[Problem] = []
+    if gaps:
+        missing = ", ".join(date_window(a, b, period.start_day).label for a, b in gaps)
+        problems.append(warning("missing-periods", period=period.label, missing=missing))
+    if adds_distinct:
+        problems.append(warning("not-summable", period=period.label, key=", ".join(DISTINCT_FIELDS)))
+    return problems
+
+
+def with_absent(total: Rolled, period: Period, absent: Sequence[str]) -> Rolled:
+    """A sum over units or levels, with the warning that names the ones without figures for ``period``."""
+    if not absent:
+        return total
+    problem = warning("missing-periods", period=period.label, missing=", ".join(absent))
+    return Rolled(total.counts, total.derived, total.months, [*total.problems, problem])
 
 
 def _tile(period: Period, candidates: Sequence[RowResult]) -> tuple[list[RowResult], list[tuple[date, date]]]:
@@ -95,7 +112,6 @@ def _tile(period: Period, candidates: Sequence[RowResult]) -> tuple[list[RowResu
 def over_time(period: Period, parts: Sequence[RowResult], gaps: Sequence[tuple[date, date]]) -> Rolled:
     """Sub-period rows (in time order) of one scope combined into ``period``."""
     counts = roll_over_time(r.counts for r in parts)
-    problems: list[Problem] = []
     if gaps:
         # Without the first sub-period the opening stock is unknown; without the last, the closing one.
         drop: set[str] = set()
@@ -105,10 +121,8 @@ def over_time(period: Period, parts: Sequence[RowResult], gaps: Sequence[tuple[d
             drop |= _CLOSING
         if drop:
             counts = Counts({k: v for k, v in counts.items() if k not in drop})
-        missing = ", ".join(_gap_label(a, b, period.start_day) for a, b in gaps)
-        problems.append(warning("missing-periods", period=period.label, missing=missing))
-    if len(parts) > 1 and any(f in r.counts for r in parts for f in _DISTINCT):
-        problems.append(warning("not-summable", period=period.label, key=", ".join(_DISTINCT)))
+    adds_distinct = len(parts) > 1 and any(f in r.counts for r in parts for f in DISTINCT_FIELDS)
+    problems = time_warnings(period, gaps, adds_distinct)
     derived = frozenset().union(*(r.derived for r in parts)) | {"received"} & set(counts)
     months: int | None = sum(r.period.months or 0 for r in parts)
     if any(r.period.months is None for r in parts):
@@ -134,7 +148,11 @@ def across(parts: Sequence[Rolled]) -> Rolled:
 
 
 class Engine:
-    """Rows indexed by period and scope, answering "the figures for this period and scope"."""
+    """Rows indexed by period and scope, answering "the figures for this period and scope".
+
+    One engine serves every question about one set of rows (a compute roll-up, a target check, a
+    ranking): it remembers what it has rolled up, so callers build it once and pass it along.
+    """
 
     def __init__(self, dataset: Dataset, rows: Sequence[RowResult]) -> None:
         self.dataset = dataset
@@ -148,10 +166,6 @@ class Engine:
                 self.level_units[row.level].add(row.unit)
         for scoped in self.by_scope.values():
             scoped.sort(key=lambda r: (r.period.start, r.period.end))
-        self.children: dict[str, list[str]] = defaultdict(list)
-        for unit in dataset.units.values():
-            if unit.parent is not None:
-                self.children[unit.parent].append(unit.id)
         self._with_figures: dict[str, bool] = {}
         self._memo: dict[Key, Rolled | None] = {}
 
@@ -161,7 +175,7 @@ class Engine:
         if known is None:
             level = self.dataset.units[unit].level if unit in self.dataset.units else None
             known = bool(self.by_scope.get((level, unit))) or any(
-                self.has_figures(c) for c in self.children.get(unit, ())
+                self.has_figures(c) for c in self.dataset.children(unit)
             )
             if not known:
                 known = any(u == unit for (_, u) in self.by_scope)
@@ -184,10 +198,11 @@ class Engine:
             if parts:
                 rolled = over_time(period, parts, gaps)
                 where = {"period": period.label, "level": level, "unit": unit}
-                rolled.problems = [p.located(**where) for p in rolled.problems]
-                return rolled
+                return Rolled(
+                    rolled.counts, rolled.derived, rolled.months, [p.located(**where) for p in rolled.problems]
+                )
         if unit is not None:
-            children = [c for c in self.children.get(unit, ()) if self.has_figures(c)]
+            children = [c for c in self.dataset.children(unit) if self.has_figures(c)]
             return self._sum(period, [(self.dataset.units[c].level, c) for c in sorted(children)])
         if level is None:
             levels = [lv for lv in self.dataset.settings.levels if self.by_scope_has_level(lv)]
@@ -208,60 +223,53 @@ class Engine:
                 found.append(part)
         if not found:
             return None
-        total = across(found)
-        if absent:
-            problem = warning("missing-periods", period=period.label, missing=", ".join(absent))
-            total = Rolled(total.counts, total.derived, total.months, [*total.problems, problem])
-        return total
+        return with_absent(across(found), period, absent)
 
     def row(self, period: Period, level: str | None, unit: str | None) -> RowResult | None:
         """The figures for exactly this period and scope as a row with its metrics, or None."""
         rolled = self.resolve(period, level, unit)
         if rolled is None:
             return None
-        if rolled.row is not None:
-            if not rolled.row.metrics:  # analysed without metrics (calc.analyse_all(metrics=False))
-                registry = self.dataset.registry
-                rolled.row.metrics = registry.evaluate(rolled.counts, rolled.months, registry)
-            return rolled.row
-        return self.to_row(period, level, unit, rolled)
+        given = rolled.row
+        if given is not None:
+            if given.metrics:
+                return given
+            # analysed without metrics (calc.analyse_all(metrics=False)): a new row with them
+            registry = self.dataset.registry
+            return replace(given, metrics=registry.evaluate(rolled.counts, rolled.months, registry))
+        return row_result(self.dataset, period, level, unit, rolled)
 
-    def to_row(self, period: Period, level: str | None, unit: str | None, rolled: Rolled) -> RowResult:
-        registry = self.dataset.registry
-        metrics = registry.evaluate(rolled.counts, rolled.months, registry)
-        scope = {"period": period.label, "level": level, "unit": unit}
-        problems = [p.located(**scope) for p in rolled.problems]
-        return RowResult(
-            period, level, unit, self.dataset.unit_name(unit), rolled.counts, rolled.derived, metrics, problems
-        )
+    def scope_units(self, level: str | None, unit: str | None) -> list[str | None]:
+        """The units a target scope covers: the unit itself; or every unit of the level that has figures;
+        or [None] for a level-only row."""
+        if unit is not None:
+            return [unit]
+        if level is not None and self.level_units.get(level):
+            return list(sorted(self.level_units[level]))
+        return [None]
 
 
-_ENGINES: list[tuple[Dataset, Sequence[RowResult], Engine]] = []
-
-
-def engine_for(dataset: Dataset, rows: Sequence[RowResult]) -> Engine:
-    """The engine for these rows, reused while the same dataset and rows are asked about again."""
-    for known_dataset, known_rows, engine in _ENGINES:
-        if known_dataset is dataset and known_rows is rows:
-            return engine
-    engine = Engine(dataset, rows)
-    _ENGINES.insert(0, (dataset, rows, engine))
-    del _ENGINES[4:]
-    return engine
+def row_result(dataset: Dataset, period: Period, level: str | None, unit: str | None, rolled: Rolled) -> RowResult:
+    """A reported row built from rolled-up counts: its metrics evaluated, its problems located. Both
+    roll-up paths (this engine and the columnar one) build their rows here."""
+    registry = dataset.registry
+    metrics = registry.evaluate(rolled.counts, rolled.months, registry)
+    scope = {"period": period.label, "level": level, "unit": unit}
+    problems = [p.located(**scope) for p in rolled.problems]
+    return RowResult(period, level, unit, dataset.unit_name(unit), rolled.counts, rolled.derived, metrics, problems)
 
 
 def figures_for(
     dataset: Dataset, rows: Sequence[RowResult], period: Period, level: str | None, unit: str | None
 ) -> RowResult | None:
-    """Counts and metrics for exactly this period and scope. The given row when there is one; otherwise rolled up over time from the scope's sub-period rows (months, quarters...) and/or across units (a unit's descendants through [[units]] parent; with unit None, the level row, else the sum of that level's unit rows). RowResult.problems carries 'missing-periods' when sub-periods are missing. None when no rows cover it."""  # noqa: E501
-    return engine_for(dataset, rows).row(period, level, unit)
+    """Counts and metrics for exactly this period and scope (Engine.row), for one question: to ask many,
+    build an Engine once. The given row when there is one; otherwise rolled up over time from the
+    scope's sub-period rows (months, quarters...) and/or across units (a unit's descendants through
+    [[units]] parent; with unit None, the level row, else the sum of that level's unit rows).
+    RowResult.problems carries 'missing-periods' when sub-periods are missing. None when no rows cover it."""
+    return Engine(dataset, rows).row(period, level, unit)
 
 
 def scope_units(dataset: Dataset, rows: Sequence[RowResult], level: str | None, unit: str | None) -> list[str | None]:
-    """The units a target scope covers: the unit itself; or every unit of the level that has figures; or [None] for a level-only row."""  # noqa: E501
-    if unit is not None:
-        return [unit]
-    engine = engine_for(dataset, rows)
-    if level is not None and engine.level_units.get(level):
-        return list(sorted(engine.level_units[level]))
-    return [None]
+    """Engine.scope_units, for one question."""
+    return Engine(dataset, rows).scope_units(level, unit)

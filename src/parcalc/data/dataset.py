@@ -19,23 +19,35 @@ from parcalc.core.metrics import BUILTIN_IDS, Metric, Registry
 from parcalc.core.periods import Period, PeriodError, parse_period
 from parcalc.data.loading import Source, load_sources
 from parcalc.data.model import Band, Settings, Target, Unit
+from parcalc.data.text import LineIndex
 from parcalc.data.thresholds import TargetValues, ThresholdError, band_min, target_values
 
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a table came from, to locate problems found later."""
+    """Where a table came from, to locate problems found later: its file, the lines of that file's
+    tables and keys, and the table's name and path in it (``figures[3]``, ``("figures", 3)``).
 
-    source: Source
+    A table read from a data file also keeps its Source; the columnar path, which reads no Source,
+    locates its records by file and line alone.
+    """
+
+    file: str
+    lines: LineIndex
     table: str
     path: tuple[str | int, ...]
+    source: Source | None = None
+
+    @classmethod
+    def of(cls, source: Source, table: str, path: tuple[str | int, ...]) -> Origin:
+        return cls(source.name, source.index, table, path, source)
 
     def at(self, key: str | None = None, **scope: Any) -> dict[str, Any]:
         """Location keywords for Problem.located()."""
         path = (*self.path, *key.split(".")) if key else self.path
         return {
-            "file": self.source.name,
-            "line": self.source.index.line_of(path),
+            "file": self.file,
+            "line": self.lines.line_of(path),
             "table": self.table,
             "key": key,
             **scope,
@@ -147,7 +159,7 @@ def _units(sources: Sequence[Source], settings: Settings, problems: list[Problem
     origins: dict[str, Origin] = {}
     for source in sources:
         for i, unit in enumerate(source.data.units):
-            origin = Origin(source, f"units[{i}]", ("units", i))
+            origin = Origin.of(source, f"units[{i}]", ("units", i))
             if unit.id in units:
                 problems.append(error("duplicate-id", what="unit", value=unit.id).located(**origin.at("id")))
                 continue
@@ -177,7 +189,7 @@ def _registry(sources: Sequence[Source], problems: list[Problem]) -> Registry:
     custom: dict[str, Metric] = {}
     for source in sources:
         for i, definition in enumerate(source.data.metrics):
-            origin = Origin(source, f"metrics[{i}]", ("metrics", i))
+            origin = Origin.of(source, f"metrics[{i}]", ("metrics", i))
             if definition.id in BUILTIN_IDS:
                 problems.append(error("metric-id-taken", value=definition.id).located(**origin.at("id")))
                 continue
@@ -213,7 +225,7 @@ def _rows(
     rows: dict[tuple[Period, str, str | None], Row] = {}
     for source in sources:
         for i, figures in enumerate(source.data.figures):
-            origin = Origin(source, f"figures[{i}]", ("figures", i))
+            origin = Origin.of(source, f"figures[{i}]", ("figures", i))
             scope = {"level": figures.level, "unit": figures.unit}
             raw_period = figures.period
             scope["period"] = raw_period if isinstance(raw_period, str) else None
@@ -249,7 +261,7 @@ def _rows(
                         error(
                             "duplicate-row",
                             key=name,
-                            first=f"{first.source.name} {first.table}",
+                            first=f"{first.file} {first.table}",
                             second=f"{source.name} {origin.table}",
                         ).located(**origin.at(name, **scope))
                     )
@@ -299,7 +311,7 @@ def _targets(
     names: set[str] = set()
     for source in sources:
         for i, target in enumerate(source.data.targets):
-            origin = Origin(source, f"targets[{i}]", ("targets", i))
+            origin = Origin.of(source, f"targets[{i}]", ("targets", i))
             if target.name in names:
                 problems.append(error("duplicate-id", what="target", value=target.name).located(**origin.at("name")))
             names.add(target.name)
@@ -333,7 +345,7 @@ def _bands(sources: Sequence[Source], registry: Registry, problems: list[Problem
     placed: list[PlacedBand] = []
     for source in sources:
         for i, band in enumerate(source.data.bands):
-            origin = Origin(source, f"bands[{i}]", ("bands", i))
+            origin = Origin.of(source, f"bands[{i}]", ("bands", i))
             metric = None
             if band.metric is not None:
                 metric = registry.get(band.metric)

@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Literal
 
 from parcalc.analysis.calc import RowResult
-from parcalc.analysis.rollup import engine_for, figures_for, scope_units
+from parcalc.analysis.rollup import Engine
 from parcalc.core.counts import Counts
 from parcalc.core.issues import Problem, unique
 from parcalc.core.metrics import Metric, Registry
@@ -214,8 +214,9 @@ class Filters:
 class _Scope:
     """The rows one target is checked on."""
 
-    def __init__(self, dataset: Dataset, rows: Sequence[RowResult], level: str | None, unit: str | None) -> None:
-        self.dataset, self.rows, self.unit = dataset, rows, unit
+    def __init__(self, engine: Engine, rows: Sequence[RowResult], level: str | None, unit: str | None) -> None:
+        dataset = engine.dataset
+        self.engine, self.dataset, self.rows, self.unit = engine, dataset, rows, unit
         self.level = level
         if unit is not None and level is None:
             known = dataset.units.get(unit)
@@ -238,7 +239,7 @@ class _Scope:
         return [month_run(first, last - first + 1, self.dataset.settings.period_start_day)]
 
     def units(self) -> list[str | None]:
-        return scope_units(self.dataset, self.rows, self.level, self.unit)
+        return self.engine.scope_units(self.level, self.unit)
 
 
 def _scopes(placed: PlacedTarget, filters: Filters) -> list[tuple[str | None, str | None]]:
@@ -264,27 +265,27 @@ def _periods(placed: PlacedTarget, scope: _Scope, filters: Filters) -> list[Peri
     return scope.periods(placed.target.per == "month")
 
 
-def _months(dataset: Dataset, rows: Sequence[RowResult], period: Period, level: str | None, unit: str | None) -> int:
+def _months(engine: Engine, period: Period, level: str | None, unit: str | None) -> int:
     # The months the figures cover, as the roll-up counted them: a missing month is left out, not zero.
-    rolled = engine_for(dataset, rows).resolve(period, level, unit)
+    rolled = engine.resolve(period, level, unit)
     covered = rolled.months if rolled is not None else None
     return covered if covered is not None else period.months or 0
 
 
 class Checker:
-    """Checks targets on one dataset's analysed rows."""
+    """Checks targets on one dataset's analysed rows, through one roll-up engine over them."""
 
-    def __init__(self, dataset: Dataset, rows: Sequence[RowResult], fail_on_no_data: bool = False) -> None:
-        self.dataset, self.rows, self.fail_on_no_data = dataset, rows, fail_on_no_data
+    def __init__(self, engine: Engine, rows: Sequence[RowResult], fail_on_no_data: bool = False) -> None:
+        self.engine, self.dataset, self.rows, self.fail_on_no_data = engine, engine.dataset, rows, fail_on_no_data
 
     def one(
         self, placed: PlacedTarget, metric: Metric, period: Period, level: str | None, unit: str | None
     ) -> tuple[Check, list[Problem]]:
-        figures = figures_for(self.dataset, self.rows, period, level, unit)
+        figures = self.engine.row(period, level, unit)
         counts = figures.counts if figures is not None else None
         months = period.months
         if metric.kind == "per_month" and figures is not None:
-            months = _months(self.dataset, self.rows, period, level, unit)
+            months = _months(self.engine, period, level, unit)
         threshold = placed.values.threshold
         assert threshold is not None
         check = judge(metric, counts, months, placed.target.op, threshold, period, self.fail_on_no_data)
@@ -315,7 +316,7 @@ class Checker:
         metric = self.dataset.registry[placed.target.metric]
         results: list[TargetResult] = []
         for level, unit in _scopes(placed, filters):
-            scope = _Scope(self.dataset, self.rows, level, unit)
+            scope = _Scope(self.engine, self.rows, level, unit)
             periods = _periods(placed, scope, filters)
             if not periods:
                 results.append(self.result(placed, metric, None, scope.level, unit))
@@ -329,7 +330,7 @@ def evaluate(
     dataset: Dataset, rows: Sequence[RowResult], filters: Filters = Filters(), fail_on_no_data: bool = False
 ) -> TargetsResult:
     """Every target (or those named) checked for every row of its scope, in the order they were declared."""
-    checker = Checker(dataset, rows, fail_on_no_data)
+    checker = Checker(Engine(dataset, rows), rows, fail_on_no_data)
     results: list[TargetResult] = []
     for placed in dataset.targets:
         if filters.names and placed.target.name not in filters.names:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from parcalc.analysis.calc import RowResult
-from parcalc.analysis.rollup import figures_for, scope_units
-from parcalc.core.issues import Problem
+from parcalc.analysis.rollup import Engine
+from parcalc.core.issues import Problem, unique
 from parcalc.core.metrics import Metric
 from parcalc.core.periods import Period
 from parcalc.data.dataset import Dataset
@@ -134,18 +134,19 @@ def by_metric(
     chosen_levels = list(levels) or [lv for lv in dataset.settings.levels if any(r.level == lv for r in rows)]
     ranked: list[Ranked] = []
     known = {p for row in rows for p in row.problems}
-    problems: list[Problem] = []
+    found: list[Problem] = []
+    engine = Engine(dataset, rows)
     for period in chosen_periods:
         for level in chosen_levels:
-            for unit in scope_units(dataset, rows, level, None):
-                figures = figures_for(dataset, rows, period, level, unit)
+            for unit in engine.scope_units(level, None):
+                figures = engine.row(period, level, unit)
                 if figures is None:
                     continue
                 value = figures.metrics.get(metric.id, metric.evaluate(figures.counts, period.months))
-                problems.extend(p for p in figures.problems if p not in known and p not in problems)
+                found.extend(p for p in figures.problems if p not in known)
                 ranked.append(Ranked(period, level, unit, dataset.unit_name(unit), value))
     finished = _finish(ranked, bands, ascending)
-    return Ranking(dataset.settings.title, metric, ascending, list(bands), finished, problems)
+    return Ranking(dataset.settings.title, metric, ascending, list(bands), finished, unique(found))
 
 
 def read_bands(text: str, metric: Metric | None) -> list[BandRule]:
