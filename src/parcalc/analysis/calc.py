@@ -1,4 +1,10 @@
-"""The calculator: counts completed and checked, stated percentages verified, every metric evaluated."""
+"""The calculator: counts completed and checked, stated percentages verified, every metric evaluated.
+
+It owns the result types every later layer reads (RowResult, one row of the report; ComputeResult, the
+report) and the checks that need more than one row (carry-over gaps). Rows are built once with their
+final values: the report's rows are new ones, never the analysed rows changed in place, so the same
+analysed rows can serve a roll-up, a target check and a ranking.
+"""
 
 from __future__ import annotations
 

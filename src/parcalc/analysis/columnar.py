@@ -6,7 +6,9 @@ checks and rolls up the counts of each unit with SQL generated from the same dec
 (parcalc.analysis.columnar_sql). Python then handles only the few rows that come out: the level and total
 rows, whose rates the registry computes; the units with missing months; and the records with a
 problem (a part over its total, a gap, a carry-over break), which Counts.check words as on the Python
-path, located by finding their lines in the sheet.
+path, located by finding their lines in the sheet. From the sums on, the code is the Python path's: the
+period split (grouping.split_periods), the over-time and missing-part warnings (rollup.time_warnings,
+rollup.with_absent), the carry-over warning (calc.carry_over_gap) and the rows (rollup.row_result).
 
 It is used only where it gives the same result as the Python path, and only on sheets of at least
 PARCALC_COLUMNAR_MIN_ROWS records (default 20,000). Anything else goes the Python path, which is also
@@ -144,18 +146,35 @@ def _read(names: Sequence[str], sheet: str) -> tuple[list[Source], bytes]:
 
 
 def _sheet(name: str, raw: bytes) -> _SheetLayout | None:
-    """The sheet's columns and dialect, when its data rows are plain enough for DuckDB to read alike.
-
-    Only the header and the sample the Python path sniffs are decoded here: DuckDB refuses a sheet
-    that is not UTF-8, and the Python path then says where.
-    """
-    from parcalc.data.sheets import column_keys
-
+    """The sheet's columns and dialect, when its data rows are plain enough for DuckDB to read alike."""
     if b"\0" in raw:
         return None
     end = raw.find(b"\n")
     if end < 0:
         return None
+    found = _header(raw, end)
+    if found is None:
+        return None
+    headers, dialect = found
+    # (Searches with bounds, not slices: a slice of a large sheet is a copy.)
+    start, stop = end + 1, len(raw)
+    while stop > start and raw[stop - 1] in b"\r\n":
+        stop -= 1
+    if not _one_record_per_line(raw, start, stop, dialect.quotechar):
+        return None
+    keys = _plain_keys(name, headers)
+    if keys is None:
+        return None
+    return _SheetLayout(name, keys, dialect.delimiter, raw.count(b"\n", start, stop) + 1, raw, start, stop)
+
+
+def _header(raw: bytes, end: int) -> tuple[list[str], Any] | None:
+    """The header cells and the CSV dialect, as sheets.read_csv would find them; None when the
+    dialect is one DuckDB would read differently.
+
+    Only the header and the sample the Python path sniffs are decoded here: DuckDB refuses a sheet
+    that is not UTF-8, and the Python path then says where.
+    """
     # csv.Sniffer sees the first 4096 characters of the decoded text, as in sheets.read_csv.
     cut = min(len(raw), 16400)
     while cut < len(raw) and raw[cut] & 0xC0 == 0x80:  # not inside a character
@@ -177,26 +196,32 @@ def _sheet(name: str, raw: bytes) -> _SheetLayout | None:
         return None
     if headers is None or reader.line_num != 1:
         return None
-    # One record per line, as DuckDB reads it too: no quoting, no blank line inside, no lone \r.
-    # (Searches with bounds, not slices: a slice of a large sheet is a copy.)
-    start, stop = end + 1, len(raw)
-    while stop > start and raw[stop - 1] in b"\r\n":
-        stop -= 1
-    if stop <= start or raw.find(b'"', start, stop) >= 0 or raw.find(dialect.quotechar.encode(), start, stop) >= 0:
-        return None
+    return headers, dialect
+
+
+def _one_record_per_line(raw: bytes, start: int, stop: int, quotechar: str) -> bool:
+    """Whether raw[start:stop] holds one record per line, as DuckDB reads it too: no quoting, no blank
+    line inside, no lone \\r."""
+    if stop <= start or raw.find(b'"', start, stop) >= 0 or raw.find(quotechar.encode(), start, stop) >= 0:
+        return False
     if raw.find(b"\n\n", start, stop) >= 0:
-        return None
-    if raw.find(b"\r", start, stop) >= 0 and (
-        raw.find(b"\n\r\n", start, stop) >= 0 or raw.count(b"\r", start, stop) != raw.count(b"\r\n", start, stop)
-    ):
-        return None
+        return False
+    return raw.find(b"\r", start, stop) < 0 or (
+        raw.find(b"\n\r\n", start, stop) < 0 and raw.count(b"\r", start, stop) == raw.count(b"\r\n", start, stop)
+    )
+
+
+def _plain_keys(name: str, headers: Sequence[str]) -> list[str | None] | None:
+    """The column keys, when each is given once, the scope is there and every other one is a count."""
+    from parcalc.data.sheets import column_keys
+
     keys = column_keys(name, headers)
     given = [k for k in keys if k is not None]
     if len(set(given)) != len(given) or not {"period", "level", "unit"} <= set(given):
         return None
     if any(k not in SCOPE and k not in sql.FIELD_BIT for k in given):
         return None
-    return _SheetLayout(name, keys, dialect.delimiter, raw.count(b"\n", start, stop) + 1, raw, start, stop)
+    return keys
 
 
 class _RolledSheet:
@@ -215,7 +240,7 @@ class _RolledSheet:
         self.nulls = sql.Nulls(frozenset())  # what the rows can hold, set by _roll
         self.unit_nulls = sql.Nulls(frozenset())  # and units_rolled
 
-    def one(self, query: str) -> tuple[Any, ...]:
+    def fetch_one(self, query: str) -> tuple[Any, ...]:
         found = self.con.execute(query).fetchone()
         assert found is not None
         return found
@@ -253,7 +278,7 @@ class _RolledSheet:
         guess = sql.Nulls(given, given)
         if not self._roll(f"SELECT {month} AS month, *, {bad} AS bad FROM {read}", guess):
             return False
-        rows, invalid, always = self.one("SELECT sum(n), bool_or(bad), bit_and(given_all) FROM units_rolled")
+        rows, invalid, always = self.fetch_one("SELECT sum(n), bool_or(bad), bit_and(given_all) FROM units_rolled")
         if rows != sheet.records or invalid:
             return False
         known = sql.fields_of(always) & given
@@ -262,7 +287,7 @@ class _RolledSheet:
             if not self._roll(f"SELECT {month} AS month, *, FALSE AS bad FROM {read}", sql.Nulls(given, known)):
                 return False
         # A month given twice for a unit: more rows than months in its group.
-        unsettled, repeated = self.one(
+        unsettled, repeated = self.fetch_one(
             "SELECT bool_or(rows_unsettled), bool_or(n > bit_count(present)) FROM units_rolled"
         )
         return not unsettled and not repeated and self._scopes_known()
@@ -325,7 +350,7 @@ class _RolledSheet:
             )
         except Exception:  # duckdb.Error: a row DuckDB cannot read the way csv does (too many cells...)
             return False
-        (unsettled,) = self.one("SELECT count(*) FROM units_rolled WHERE unsettled")
+        (unsettled,) = self.fetch_one("SELECT count(*) FROM units_rolled WHERE unsettled")
         return not unsettled
 
     def _scopes_known(self) -> bool:
@@ -365,7 +390,7 @@ class _RolledSheet:
     def _period(self, month: int, months: int = 1) -> Period:
         return month_run(month, months, self.start_day)
 
-    def _records(self, scopes: set[tuple[int, str, str]]) -> dict[tuple[int, str, str], int]:
+    def _record_places(self, scopes: set[tuple[int, str, str]]) -> dict[tuple[int, str, str], int]:
         """The place in the sheet of the records of these (month, level, unit), found by reading its lines.
 
         Only records with a problem are looked for, so a clean sheet is never read line by line here.
@@ -373,7 +398,7 @@ class _RolledSheet:
         if not scopes:
             return {}
         sheet = self.sheet
-        wanted = {(self._text(m).encode(), lv.encode(), unit.encode()): (m, lv, unit) for m, lv, unit in scopes}
+        wanted = {(self._month_text(m).encode(), lv.encode(), unit.encode()): (m, lv, unit) for m, lv, unit in scopes}
         at = [sheet.keys.index(k) for k in SCOPE]
         width, delimiter = max(at) + 1, sheet.delimiter.encode()
         found: dict[tuple[int, str, str], int] = {}
@@ -383,7 +408,7 @@ class _RolledSheet:
                 found[wanted[key]] = idx
         return found
 
-    def _text(self, month: int) -> str:
+    def _month_text(self, month: int) -> str:
         year, number = divmod(month, 12)
         return f"{year:04d}-{number + 1:02d}"
 
@@ -393,7 +418,7 @@ class _RolledSheet:
             "SELECT level, unit, flagged_rows FROM units_rolled WHERE flagged_rows IS NOT NULL"
         ).fetchall()
         rows = [(row["month"], level, unit, row) for level, unit, found in flagged for row in found]
-        places = self._records({(month, level, unit) for month, level, unit, _ in rows})
+        places = self._record_places({(month, level, unit) for month, level, unit, _ in rows})
         problems: list[Problem] = []
         registry = self.data.registry
         for month, level, unit, row in sorted(rows, key=lambda r: places[r[:3]]):
@@ -421,7 +446,7 @@ class _RolledSheet:
             f"WHERE a.carried_0 <> b.pending_{span - 1}"
         )
         found = self.con.execute(" UNION ALL ".join(pairs)).fetchall()
-        places = self._records({(month, level, unit) for month, level, unit, _, _ in found})
+        places = self._record_places({(month, level, unit) for month, level, unit, _, _ in found})
         problems = []
         for month, level, unit, carried, pending in sorted(found, key=lambda r: places[r[:3]]):
             where = self._origin(places[(month, level, unit)]).at("carried_over")
@@ -455,7 +480,11 @@ class _RolledSheet:
                 counts,
                 fields if units == 1 else fields & set(counts),
                 fewest if fewest == most else None,
-                [p for _, unit_problems in sorted(issues.get((target, level), []), key=_first) for p in unit_problems],
+                [
+                    p
+                    for _, unit_problems in sorted(issues.get((target, level), []), key=_unit_of)
+                    for p in unit_problems
+                ],
             )
             missing = sorted(absent.get((target, level), []))
             by_target.setdefault(target, {})[level] = with_absent(rolled, self._period(target, span), missing)
@@ -516,7 +545,7 @@ class _RolledSheet:
         return out
 
 
-def _first(pair: tuple[str, list[Problem]]) -> str:
+def _unit_of(pair: tuple[str, list[Problem]]) -> str:
     return pair[0]
 
 

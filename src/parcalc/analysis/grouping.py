@@ -2,7 +2,8 @@
 
 ``--grain`` maps every row to the period of that grain containing it; ``--by`` chooses the scopes
 (level, unit, period: period alone is the total over every level); each (period, scope) is then asked
-of the roll-up engine, the same one that target checks use.
+of the roll-up engine, the same one that target checks use. ``--period`` is split into the grain by
+split_periods, which the columnar path uses too.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Reading data files: bytes -> TOML (or JSON) -> model, every problem located by file, line and key."""
+"""Reading data files: bytes -> TOML (or JSON) -> model, every problem located by file, line and key.
+
+One file at a time becomes a Source (its name, its model, its line index); sheets are read by
+parcalc.data.sheets through the same READERS table. All files' problems are collected and raised once.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""The data file's tables, as frozen dataclasses; parcalc.data.schema declares and validates their shape."""
+"""The data file's tables, as frozen dataclasses; parcalc.data.schema declares and validates their shape.
+
+Plain values and no checks: a table here is what one file says. Reading it (parcalc.data.loading) and
+checking files against each other (parcalc.data.dataset) are elsewhere, so importing the model costs
+nothing (ingest uses DEFAULT_LEVELS without loading pydantic-core).
+"""
 
 from __future__ import annotations
 

@@ -126,7 +126,7 @@ def ingest(
                     con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
                 files = [Path(p) for p in paths]
                 sources = open_sources(con, files, mapping, Path(workdir), progress, parallel=parallel)
-                return _Run(con, sources, mapping, chosen, start_day, as_of, progress, Path(workdir)).result(
+                return _RecordScan(con, sources, mapping, chosen, start_day, as_of, progress, Path(workdir)).result(
                     strict, max_bad_rows
                 )
             except duckdb.Error as exc:
@@ -168,7 +168,9 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-class _Run:
+class _RecordScan:
+    """One ingest over a DuckDB connection: the record files read as events, bad rows found, figures built."""
+
     def __init__(
         self,
         con: Any,
