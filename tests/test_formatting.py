@@ -8,7 +8,6 @@ from fractions import Fraction
 import pytest
 
 from parcalc.core.formatting import (
-    NO_DATA,
     NO_DATA_MARK,
     cell_text,
     displayed_percent,
@@ -18,6 +17,7 @@ from parcalc.core.formatting import (
     format_printed,
     format_rate,
     neutralise_formula,
+    no_data,
     parse_printed,
     round_half_up,
     truncate,
@@ -95,7 +95,7 @@ def test_half_up_rounding_is_exact_not_float() -> None:
 
 
 def test_no_data_is_said_never_zero() -> None:
-    assert format_rate(None, 2, "vi") == NO_DATA["vi"] == "không có số liệu"
+    assert format_rate(None, 2, "vi") == no_data("vi") == "không có số liệu"
     assert format_rate(None, 2, "en") == "no data"
     assert format_count(None, "en") == "no data"
     assert format_number(None, 2, "en") == "no data"

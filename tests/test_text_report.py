@@ -20,10 +20,17 @@ from parcalc.analysis.calc import ComputeResult, RowResult
 from parcalc.core.counts import Counts
 from parcalc.core.metrics import Registry
 from parcalc.core.periods import parse_period
+from parcalc.data.dataset import Origin, PlacedTarget
+from parcalc.data.loading import Source
+from parcalc.data.model import DataFile, Target
+from parcalc.data.text import index_lines
+from parcalc.data.thresholds import TargetValues
 from parcalc.reporters.text import render
-from parcalc.reports.model import Options, Report, Table
+from parcalc.reports.compute import compute_report
+from parcalc.reports.model import Options
 from parcalc.reports.narrative import targets_narrative
 from parcalc.reports.words import period_phrase
+from parcalc.targets.check import Check, Status, TargetResult, TargetsResult
 
 if TYPE_CHECKING:
     from conftest import Ran
@@ -127,7 +134,7 @@ def _one_row(counts: dict[str, int], lang: str = "vi", level: str = "commune", p
     metrics = registry.evaluate(full, period.months, registry)
     row = RowResult(period, level, None, None, full, derived, metrics)
     result = ComputeResult(None, registry, list(registry), [row], [])
-    report = Report({"schema": "parcalc/compute/1"}, [], Table("compute", "compute", [], []), [], result)
+    report = compute_report(result, Options(lang=lang, precision=precision))
     lines = render(report, Options(lang=lang, precision=precision)).splitlines()
     return next(line for line in lines if line.startswith(("Cấp", "Commune")))
 
@@ -181,29 +188,47 @@ def test_rates_near_100_are_never_shown_as_100() -> None:
     assert "chiếm 0,01%" in line
 
 
-PAYLOAD: dict[str, Any] = {
-    "schema": "parcalc/targets/1",
-    "title": None,
-    "results": [
-        {"target": "online", "metric": "online_share", "op": ">=", "threshold": 0.5, "period": "2022",
-         "level": "commune", "unit": "phuoc-loc", "unit_name": "Xã Phước Lộc", "actual": 0.4524,
-         "status": "missed", "shortfall": 62, "source": "Kế hoạch số 45/KH-UBND"},
-        {"target": "online", "metric": "online_share", "op": ">=", "threshold": 0.5, "period": "2022",
-         "level": "commune", "unit": "phuoc-son", "unit_name": "Xã Phước Sơn", "actual": 0.5802,
-         "status": "met", "shortfall": 0, "source": "Kế hoạch số 45/KH-UBND"},
-        {"target": "late", "metric": "late_rate", "op": "<=", "threshold": 0.01, "period": "2022-H1",
-         "level": "district", "unit": None, "unit_name": None, "actual": 0.0212,
-         "status": "missed", "shortfall": 21, "source": None},
-        {"target": "ecert", "metric": "ecert_per_month", "op": ">=", "threshold": 30, "period": "2022-H1",
-         "level": "commune", "unit": None, "unit_name": None, "actual": None,
-         "status": "no_data", "shortfall": None, "source": None},
+def _checked(
+    target: str,
+    metric: str,
+    op: str,
+    threshold: Fraction,
+    period: str,
+    level: str,
+    unit: str | None,
+    unit_name: str | None,
+    actual: Fraction | None,
+    status: Status,
+    shortfall: int | None,
+    source: str | None,
+) -> TargetResult:
+    """One target result as parcalc.targets.check makes it."""
+    origin = Origin(Source("test.toml", DataFile(), index_lines("")), "targets[0]", ("targets", 0))
+    placed = PlacedTarget(Target(target, metric, 0, op, source=source), None, origin, TargetValues(threshold))
+    when = parse_period(period)
+    check = Check(when, actual, status, shortfall)
+    return TargetResult(placed, Registry()[metric], when, level, unit, unit_name, check)
+
+
+CHECKED = TargetsResult(
+    None,
+    Registry(),
+    [
+        _checked("online", "online_share", ">=", Fraction(1, 2), "2022", "commune", "phuoc-loc", "Xã Phước Lộc",
+                 Fraction(4524, 10000), "missed", 62, "Kế hoạch số 45/KH-UBND"),
+        _checked("online", "online_share", ">=", Fraction(1, 2), "2022", "commune", "phuoc-son", "Xã Phước Sơn",
+                 Fraction(5802, 10000), "met", 0, "Kế hoạch số 45/KH-UBND"),
+        _checked("late", "late_rate", "<=", Fraction(1, 100), "2022-H1", "district", None, None,
+                 Fraction(212, 10000), "missed", 21, None),
+        _checked("ecert", "ecert_per_month", ">=", Fraction(30), "2022-H1", "commune", None, None,
+                 None, "no_data", None, None),
     ],
-    "summary": {"met": 1, "missed": 2, "no_data": 1},
-}  # fmt: skip
+    [],
+)  # fmt: skip
 
 
 def test_targets_read_as_met_or_missed_with_the_shortfall() -> None:
-    narrative = targets_narrative(PAYLOAD, Registry(), Options("vi", 2))
+    narrative = targets_narrative(CHECKED, Options("vi", 2))
     online, late, ecert, summary = narrative.sections
     assert online.heading == ("Chỉ tiêu online: Tỷ lệ hồ sơ trực tuyến từ 50% trở lên. Nguồn: Kế hoạch số 45/KH-UBND")
     assert online.paragraphs == [
@@ -219,7 +244,7 @@ def test_targets_read_as_met_or_missed_with_the_shortfall() -> None:
 
 
 def test_targets_in_english() -> None:
-    narrative = targets_narrative(PAYLOAD, Registry(), Options("en", 2))
+    narrative = targets_narrative(CHECKED, Options("en", 2))
     assert narrative.title == "Target results"
     assert narrative.sections[0].paragraphs[0] == ("Xã Phước Lộc, 2022: 45.24%, missed; 62 more dossiers were needed.")
     assert narrative.sections[1].paragraphs[0] == (
@@ -256,10 +281,3 @@ def test_per_month_targets_list_the_months_missed(cli: Callable[..., Ran]) -> No
 def test_validate_text_with_no_problems(cli: Callable[..., Ran]) -> None:
     ran = cli(["validate", str(EXAMPLES / "communes-monthly.toml"), "--format", "text", "--lang", "en"])
     assert ran.stdout == "Problems\n\nNo problems found.\n"
-
-
-def test_json_number_from_payload_is_read_as_written() -> None:
-    from parcalc.reports.narrative import exact
-
-    assert exact(0.04445) == Fraction(4445, 100000)
-    assert exact(30) == Fraction(30)

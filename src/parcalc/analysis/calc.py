@@ -83,12 +83,12 @@ def _stated_problem(
     if value is None:
         inputs = metric.inputs(counts, months)
         reason = (
-            LangText("its denominator is 0", "mẫu số bằng 0")
+            LangText(vi="mẫu số bằng 0", en="its denominator is 0")
             if inputs
-            else LangText("the counts it needs are not given", "thiếu số liệu để tính")
+            else LangText(vi="thiếu số liệu để tính", en="the counts it needs are not given")
         )
         if metric.kind == "per_month" and months is None and counts.total(metric.numerator) is not None:
-            reason = LangText("the period is not a whole number of months", "kỳ báo cáo không gồm trọn số tháng")
+            reason = LangText(vi="kỳ báo cáo không gồm trọn số tháng", en="the period is not a whole number of months")
         return warning("stated-no-data", metric=metric.id, stated=printed.text, reason=reason)
     if printed.matches(value):
         return None
@@ -100,11 +100,11 @@ def _stated_problem(
         and (v := m.evaluate(counts, months)) is not None
         and printed.matches(v)
     ]
-    hint = LangText("", "")
+    hint = LangText(vi="", en="")
     if others:
         names = ", ".join(others)
-        hint = LangText(f"; {printed.text} is {names}", f"; {printed.text} là {names}")
-    computed = LangText(format_printed(printed, value, "en"), format_printed(printed, value, "vi"))
+        hint = LangText(vi=f"; {printed.text} là {names}", en=f"; {printed.text} is {names}")
+    computed = LangText(vi=format_printed(printed, value, "vi"), en=format_printed(printed, value, "en"))
     return warning("stated-mismatch", metric=metric.id, stated=printed.text, computed=computed, hint=hint)
 
 

@@ -12,8 +12,22 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-NO_DATA = {"vi": "không có số liệu", "en": "no data"}
-NO_DATA_MARK = "–"  # in tables, with NO_DATA as its legend
+from parcalc.core.words import NO_DATA, SEPARATORS, pick
+
+NO_DATA_MARK = "–"  # the face of no data in every format people read (table, markdown, text, html)
+NO_DATA_RAW = ""  # ... and in the formats programs read: an empty CSV field, an empty spreadsheet cell
+
+
+def no_data(lang: str) -> str:
+    """No data said in words: "không có số liệu", "no data"."""
+    return pick(NO_DATA, lang)
+
+
+def no_data_legend(lang: str) -> str:
+    """The note under a table that has a dash in it: "– không có số liệu"."""
+    return f"{NO_DATA_MARK} {no_data(lang)}"
+
+
 HUNDRED = Fraction(100)
 
 
@@ -41,7 +55,7 @@ def _group(digits: str, sep: str) -> str:
 
 def format_decimal(value: Decimal, lang: str) -> str:
     """A decimal number with the language's separators: 1.234,5 (vi) or 1,234.5 (en)."""
-    thousands, point = (".", ",") if lang == "vi" else (",", ".")
+    thousands, point = pick(SEPARATORS, lang)
     sign = "-" if value < 0 else ""
     text = f"{abs(value):f}"
     whole, _, fraction = text.partition(".")
@@ -50,7 +64,7 @@ def format_decimal(value: Decimal, lang: str) -> str:
 
 def format_count(value: int | None, lang: str) -> str:
     if value is None:
-        return NO_DATA[lang]
+        return no_data(lang)
     return format_decimal(Decimal(value), lang)
 
 
@@ -84,13 +98,13 @@ def honest_decimals(value: Fraction, precision: int, limit: int = 9) -> int:
 
 def format_rate(value: Fraction | None, precision: int, lang: str) -> str:
     if value is None:
-        return NO_DATA[lang]
+        return no_data(lang)
     return format_decimal(displayed_percent(value, precision), lang) + "%"
 
 
 def format_number(value: Fraction | None, precision: int, lang: str) -> str:
     if value is None:
-        return NO_DATA[lang]
+        return no_data(lang)
     return format_decimal(round_half_up(value, precision), lang)
 
 
@@ -137,7 +151,7 @@ def format_against(
     suffix = "%" if percent else ""
     if actual is None:
         target = round_half_up(threshold * (HUNDRED if percent else 1), exact_decimals(threshold, percent))
-        return NO_DATA[lang], format_decimal(target, lang) + suffix
+        return no_data(lang), format_decimal(target, lang) + suffix
     shown, target = displayed_against(actual, threshold, percent, precision)
     return format_decimal(shown, lang) + suffix, format_decimal(target, lang) + suffix
 
@@ -165,7 +179,7 @@ POINTS = {"vi": " điểm %", "en": " pp"}
 def format_change(value: Fraction | int | None, points: bool, precision: int, lang: str) -> str:
     """A signed change: +1.234 dossiers, or -1,25 điểm % (percentage points) between two rates."""
     if value is None:
-        return NO_DATA[lang]
+        return no_data(lang)
     if points:
         shown = round_half_up(abs(Fraction(value)) * HUNDRED, precision)
         sign = "" if shown == 0 else ("+" if value > 0 else "-")

@@ -6,100 +6,103 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from parcalc.core.words import pick
+
 Severity = Literal["error", "warning"]
 
-# code -> (English template, Vietnamese template). Parameters are filled with str.format; the counts among
-# them are written in the language's number style first (226.593 hồ sơ; 226,593 dossiers).
+# code -> (Vietnamese template, English template), the order of parcalc.core.words. Parameters are
+# filled with str.format; the counts among them are written in the language's number style first
+# (226.593 hồ sơ; 226,593 dossiers).
 TEMPLATES: dict[str, tuple[str, str]] = {
-    "encoding": ("the file is not UTF-8 text ({detail})", "tệp không phải văn bản UTF-8 ({detail})"),
-    "toml-syntax": ("TOML syntax error: {detail}", "lỗi cú pháp TOML: {detail}"),
-    "json-syntax": ("JSON syntax error: {detail}", "lỗi cú pháp JSON: {detail}"),
-    "unknown-key": ("unknown key {key!r}{hint}", "khóa không hợp lệ {key!r}{hint}"),
-    "missing-key": ("required key {key!r} is missing", "thiếu khóa bắt buộc {key!r}"),
+    "encoding": ("tệp không phải văn bản UTF-8 ({detail})", "the file is not UTF-8 text ({detail})"),
+    "toml-syntax": ("lỗi cú pháp TOML: {detail}", "TOML syntax error: {detail}"),
+    "json-syntax": ("lỗi cú pháp JSON: {detail}", "JSON syntax error: {detail}"),
+    "unknown-key": ("khóa không hợp lệ {key!r}{hint}", "unknown key {key!r}{hint}"),
+    "missing-key": ("thiếu khóa bắt buộc {key!r}", "required key {key!r} is missing"),
     "invalid-value": ("{detail}", "{detail}"),
     "invalid-count": (
-        "{key} must be a whole number of dossiers, 0 or more (got {value}){hint}",
         "{key} phải là số nguyên không âm (giá trị {value}){hint}",
+        "{key} must be a whole number of dossiers, 0 or more (got {value}){hint}",
     ),
-    "bad-period": ("{detail}", "kỳ báo cáo không hợp lệ: {detail}"),
+    "bad-period": ("kỳ báo cáo không hợp lệ: {detail}", "{detail}"),
     "unknown-level": (
-        "level {value!r} is not one of the levels in [parcalc] levels ({choices}){hint}",
         "cấp {value!r} không có trong danh sách cấp ({choices}){hint}",
+        "level {value!r} is not one of the levels in [parcalc] levels ({choices}){hint}",
     ),
     "unknown-unit": (
-        "unit {value!r} is not in [[units]]{hint}",
         "đơn vị {value!r} không có trong [[units]]{hint}",
+        "unit {value!r} is not in [[units]]{hint}",
     ),
     "unit-level-mismatch": (
-        "unit {value!r} is registered at level {expected!r}, not {actual!r}",
         "đơn vị {value!r} thuộc cấp {expected!r}, không phải {actual!r}",
+        "unit {value!r} is registered at level {expected!r}, not {actual!r}",
     ),
     "unknown-parent": (
-        "parent {value!r} is not in [[units]]{hint}",
         "đơn vị cha {value!r} không có trong [[units]]{hint}",
+        "parent {value!r} is not in [[units]]{hint}",
     ),
     "duplicate-row": (
-        "{key} is given twice for the same period, level and unit ({first} and {second})",
         "{key} được khai báo hai lần cho cùng kỳ, cấp và đơn vị ({first} và {second})",
+        "{key} is given twice for the same period, level and unit ({first} and {second})",
     ),
-    "duplicate-id": ("{what} {value!r} is declared twice", "{what} {value!r} được khai báo hai lần"),
-    "unknown-metric": ("unknown metric {value!r}{hint}", "chỉ tiêu không tồn tại {value!r}{hint}"),
+    "duplicate-id": ("{what} {value!r} được khai báo hai lần", "{what} {value!r} is declared twice"),
+    "unknown-metric": ("chỉ tiêu không tồn tại {value!r}{hint}", "unknown metric {value!r}{hint}"),
     "unknown-field": (
-        "{value!r} is not a count field{hint}",
         "{value!r} không phải là trường số liệu{hint}",
+        "{value!r} is not a count field{hint}",
     ),
     "metric-id-taken": (
-        "metric id {value!r} is a built-in metric; choose another id",
         "mã {value!r} trùng với chỉ tiêu có sẵn; hãy chọn mã khác",
+        "metric id {value!r} is a built-in metric; choose another id",
     ),
     "settings-conflict": (
-        "[parcalc] {key} is {first} in one file and {second} in another",
         "[parcalc] {key} là {first} ở một tệp và {second} ở tệp khác",
+        "[parcalc] {key} is {first} in one file and {second} in another",
     ),
     "part-exceeds-total": (
-        "parts larger than their total: {identity} gives {parts_sum} > {total}",
         "thành phần lớn hơn tổng: {identity} cho {parts_sum} > {total}",
+        "parts larger than their total: {identity} gives {parts_sum} > {total}",
     ),
     "identity-gap": (
-        "{identity} does not add up: {total} vs {parts_sum} ({gap} dossiers)",
         "{identity} không khớp: {total} so với {parts_sum} (chênh {gap} hồ sơ)",
+        "{identity} does not add up: {total} vs {parts_sum} ({gap} dossiers)",
     ),
     "balance-gap": (
-        "received {total} vs resolved + pending + withdrawn = {parts_sum}: {abs_gap} dossiers {gap_word}",
         "tiếp nhận {total} nhưng đã giải quyết + đang giải quyết + rút = {parts_sum}: chênh {gap} hồ sơ",
+        "received {total} vs resolved + pending + withdrawn = {parts_sum}: {abs_gap} dossiers {gap_word}",
     ),
     "stated-mismatch": (
-        "stated {metric} {stated} does not match the counts: computed {computed}{hint}",
         "{metric} công bố {stated} không khớp với số liệu: tính được {computed}{hint}",
+        "stated {metric} {stated} does not match the counts: computed {computed}{hint}",
     ),
     "stated-no-data": (
-        "stated {metric} {stated} cannot be checked: {reason}",
         "không kiểm tra được {metric} công bố {stated}: {reason}",
+        "stated {metric} {stated} cannot be checked: {reason}",
     ),
     "input-too-large": (
-        "the input has more than {limit} {what}, the most one run reads; set {setting} to raise the limit",
         "dữ liệu vào có hơn {limit} {what}, mức tối đa của một lần chạy; đặt {setting} để nâng giới hạn",
+        "the input has more than {limit} {what}, the most one run reads; set {setting} to raise the limit",
     ),
-    "invalid-target": ("target {name!r}: {detail}", "chỉ tiêu {name!r}: {detail}"),
-    "invalid-band": ("band {name!r}: {detail}", "mức xếp loại {name!r}: {detail}"),
-    "sheet": ("cannot read the sheet: {detail}", "không đọc được bảng tính: {detail}"),
+    "invalid-target": ("chỉ tiêu {name!r}: {detail}", "target {name!r}: {detail}"),
+    "invalid-band": ("mức xếp loại {name!r}: {detail}", "band {name!r}: {detail}"),
+    "sheet": ("không đọc được bảng tính: {detail}", "cannot read the sheet: {detail}"),
     "missing-periods": (
-        "{period} is incomplete: no figures for {missing} (left out, not counted as zero)",
         "{period} thiếu số liệu của {missing} (không tính, không coi là 0)",
+        "{period} is incomplete: no figures for {missing} (left out, not counted as zero)",
     ),
     "carry-over-gap": (
-        "carried over {carried_over} at the start of {period} but pending {pending} at the end of "
-        "{previous}: {gap} dossiers",
         "tồn chuyển sang {carried_over} đầu kỳ {period} nhưng đang giải quyết cuối kỳ {previous} là "
         "{pending}: chênh {gap} hồ sơ",
+        "carried over {carried_over} at the start of {period} but pending {pending} at the end of "
+        "{previous}: {gap} dossiers",
     ),
     "not-summable": (
-        "{key} cannot be added over the months of {period}; left empty",
         "{key} không cộng dồn được qua các tháng của {period}; để trống",
+        "{key} cannot be added over the months of {period}; left empty",
     ),
     "not-rolled-down": (
-        "{period} is longer than a {grain} and cannot be split; left out of the roll-up",
         "kỳ {period} dài hơn một {grain}, không chia nhỏ được; không đưa vào tổng hợp",
+        "{period} is longer than a {grain} and cannot be split; left out of the roll-up",
     ),
 }
 
@@ -111,7 +114,7 @@ COUNT_PARAMS = frozenset({"total", "parts_sum", "gap", "abs_gap", "carried_over"
 def _shown(key: str, value: Any, lang: str) -> Any:
     """A parameter as the message writes it in ``lang``."""
     if isinstance(value, LangText):
-        return value.vi if lang == "vi" else value.en
+        return pick((value.vi, value.en), lang)
     if key in COUNT_PARAMS and isinstance(value, int) and not isinstance(value, bool):
         from parcalc.core.formatting import format_count
 
@@ -123,12 +126,12 @@ def _shown(key: str, value: Any, lang: str) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LangText:
-    """A message part that reads differently in each language."""
+    """A message part that reads differently in each language; built by keyword: LangText(vi=..., en=...)."""
 
-    en: str
     vi: str
+    en: str
 
     def __str__(self) -> str:
         return self.en
@@ -150,9 +153,8 @@ class Problem:
     gap: int | None = None
 
     def message(self, lang: str = "en") -> str:
-        en, vi = TEMPLATES[self.code]
         params = {k: _shown(k, v, lang) for k, v in self.params.items()}
-        return (vi if lang == "vi" else en).format(**params)
+        return pick(TEMPLATES[self.code], lang).format(**params)
 
     def located(self, **where: Any) -> Problem:
         """The same problem with more of its location filled in (what is already known is kept)."""
@@ -215,8 +217,8 @@ def did_you_mean(value: str, choices: Iterable[str]) -> LangText:
 
     close = difflib.get_close_matches(value, sorted(choices), n=1, cutoff=0.6)
     if not close:
-        return LangText("", "")
-    return LangText(f" (did you mean {close[0]!r}?)", f" (có phải là {close[0]!r}?)")
+        return LangText(vi="", en="")
+    return LangText(vi=f" (có phải là {close[0]!r}?)", en=f" (did you mean {close[0]!r}?)")
 
 
 def thousands_hint(value: object) -> LangText:
@@ -224,10 +226,10 @@ def thousands_hint(value: object) -> LangText:
     if isinstance(value, float) and value > 0 and len(repr(value).partition(".")[2]) == 3:
         whole = repr(value).replace(".", "")
         return LangText(
-            f"; if you meant {whole} dossiers, write it without the thousands separator",
-            f"; nếu là {whole} hồ sơ, hãy viết liền, không dùng dấu chấm phân cách hàng nghìn",
+            vi=f"; nếu là {whole} hồ sơ, hãy viết liền, không dùng dấu chấm phân cách hàng nghìn",
+            en=f"; if you meant {whole} dossiers, write it without the thousands separator",
         )
-    return LangText("", "")
+    return LangText(vi="", en="")
 
 
 class UsageError(Exception):

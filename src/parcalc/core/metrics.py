@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Literal
 
 from parcalc.core.counts import Counts
+from parcalc.core.words import pick
 
 Kind = Literal["rate", "per_month"]
 
@@ -32,7 +33,7 @@ class Metric:
         return self.kind == "rate"
 
     def label(self, lang: str) -> str:
-        return self.vi if lang == "vi" else self.en
+        return pick((self.vi, self.en), lang)
 
     def formula(self) -> str:
         top = " + ".join(self.numerator)

@@ -41,7 +41,7 @@ def max_tables() -> int:
 
 
 def too_large(name: str, limit: int, tables: bool = False) -> InputError:
-    what = LangText("tables ([[figures]], [[units]], ...)", "bảng") if tables else LangText("bytes", "byte")
+    what = LangText(vi="bảng", en="tables ([[figures]], [[units]], ...)") if tables else LangText(vi="byte", en="bytes")
     setting = TABLES_SETTING if tables else BYTES_SETTING
     problem = error("input-too-large", limit=limit, what=what, setting=setting)
     return InputError([problem.located(file="<stdin>" if name == "-" else name)])

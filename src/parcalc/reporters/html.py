@@ -9,19 +9,18 @@ text cells are also made inert for spreadsheets (Excel runs "=..." when it opens
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from html import escape
-from typing import Any
 
 from parcalc import __version__
 from parcalc.analysis.calc import ComputeResult, RowResult
-from parcalc.core.formatting import NO_DATA_MARK, cell_text, format_rate, neutralise_formula
-from parcalc.core.metrics import Metric
+from parcalc.core.formatting import cell_text, format_rate, neutralise_formula, no_data_legend
 from parcalc.reporters.svg import Series, attainment_bar, line_chart
-from parcalc.reports.model import Options, Report, Table
-from parcalc.reports.narrative import Narrative, against, narrate, registry_of, result_scope, subject, target_heading
+from parcalc.reports.model import Narrative, Options, Report, Table
+from parcalc.reports.narrative import against, result_scope, subject, target_heading
 from parcalc.reports.words import period_phrase, short_period, text
+from parcalc.targets.check import TargetResult, TargetsResult
 
 TREND_METRICS = ("on_time_rate", "late_rate", "online_share")
 SERIES_CLASSES = ("s1", "s2", "s3")
@@ -107,36 +106,35 @@ def _scale(values: Sequence[float], is_rate: bool) -> float:
     return highest * 1.25 if highest > 0 else 1.0
 
 
-def _attainment(payload: Mapping[str, Any], report: Report, options: Options) -> list[str]:
-    results = [r for r in payload.get("results", []) if isinstance(r, Mapping)]
-    if not results:
+def _attainment(checked: TargetsResult, options: Options) -> list[str]:
+    if not checked.results:
         return []
     lang = options.lang
-    registry = registry_of(report)
     parts = [f'<section class="attainment"><h2>{_e(text("attainment", lang))}</h2>']
     heading = None
-    for result in results:
-        metric: Metric | None = registry.get(str(result.get("metric")))
-        this_heading = target_heading(result, metric, options)
+    for result in checked.results:
+        this_heading = target_heading(result, options)
         if this_heading != heading:
             heading = this_heading
             parts.append(f"<h3>{_e(heading)}</h3>")
-        status = str(result.get("status", "no_data"))
-        actual, goal = result.get("actual"), result.get("threshold")
-        scope = result_scope(result, lang)
-        shown, _ = against(metric, actual, goal, options)
-        verdict = text(f"status_{status}" if status in ("met", "missed") else "status_no_data", lang)
-        label = f"{scope}: {shown} ({verdict})"
-        goal_value = float(goal) if isinstance(goal, int | float) else 0.0
-        actual_value = float(actual) if isinstance(actual, int | float) else None
-        top = _scale([goal_value, actual_value or 0.0], metric is None or metric.is_rate)
-        bar = attainment_bar(actual_value, goal_value, top, status, label)
-        parts.append(
-            f'<div class="bar-row"><div>{_e(scope)}</div>{bar}'
-            f'<div>{_e(shown)} <span class="status {_e(status)}">{_e(verdict)}</span></div></div>'
-        )
+        parts.append(_bar_row(result, options))
     parts.append("</section>")
     return parts
+
+
+def _bar_row(result: TargetResult, options: Options) -> str:
+    lang, status, actual = options.lang, result.status, result.check.actual
+    scope = result_scope(result, lang)
+    shown, _ = against(result.metric, actual, result.threshold, options)
+    verdict = text(f"status_{status}", lang)
+    goal_value = float(result.threshold)
+    actual_value = None if actual is None else float(actual)
+    top = _scale([goal_value, actual_value or 0.0], result.metric.is_rate)
+    bar = attainment_bar(actual_value, goal_value, top, status, f"{scope}: {shown} ({verdict})")
+    return (
+        f'<div class="bar-row"><div>{_e(scope)}</div>{bar}'
+        f'<div>{_e(shown)} <span class="status {_e(status)}">{_e(verdict)}</span></div></div>'
+    )
 
 
 def _trend_groups(rows: Sequence[RowResult]) -> list[list[RowResult]]:
@@ -211,8 +209,8 @@ def _table(table: Table, options: Options) -> str:
 
 def render(report: Report, options: Options) -> str:
     lang = options.lang
-    narrative = narrate(report, options)
-    is_targets = str(report.payload.get("schema", "")).startswith("parcalc/targets/")
+    narrative = report.narrative(options)
+    checked, computed = report.target_results(), report.trends()
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{_e(lang)}"><head><meta charset="utf-8">',
@@ -222,14 +220,14 @@ def render(report: Report, options: Options) -> str:
         f"<header><h1>{_e(narrative.title)}</h1></header>",
     ]
     # Pictures first: over many periods and units the paragraphs run long, and the charts tell it at once.
-    if is_targets:
-        parts += _attainment(report.payload, report, options)
-    if isinstance(report.result, ComputeResult):
-        parts += _trends(report.result, options)
-    if isinstance(report.result, ComputeResult) or is_targets:
+    if checked is not None:
+        parts += _attainment(checked, options)
+    if computed is not None:
+        parts += _trends(computed, options)
+    if narrative.prose:
         parts += _summary(narrative, lang)
     parts += [_table(t, options) for t in report.tables]
     if any(None in row for t in report.tables for row in t.rows):
-        parts.append(f'<p class="legend-note">{_e(text("legend_no_data", lang, mark=NO_DATA_MARK))}</p>')
+        parts.append(f'<p class="legend-note">{_e(no_data_legend(lang))}</p>')
     parts.append(f"<footer>{_e(text('made_by', lang, version=__version__))}</footer></body></html>")
     return "\n".join(parts) + "\n"

@@ -1,4 +1,4 @@
-"""JSON: the versioned payload, deterministic (same input, same bytes).
+"""JSON: the report's versioned payload (``Report.to_json()``), deterministic (same input, same bytes).
 
 Each top-level key is on its own line, and each item of a top-level list (a row, a result, a problem)
 on one line of its own: readable and diff-friendly, and written by the C encoder (``indent`` would fall
@@ -25,4 +25,4 @@ def _member(key: str, value: Any) -> str:
 
 
 def render(report: Report, options: Options) -> str:
-    return "{\n" + ",\n".join(_member(k, v) for k, v in report.payload.items()) + "\n}\n"
+    return "{\n" + ",\n".join(_member(k, v) for k, v in report.to_json().items()) + "\n}\n"

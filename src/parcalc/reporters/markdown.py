@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parcalc.core.formatting import NO_DATA, NO_DATA_MARK, cell_text
+from parcalc.core.formatting import cell_text, no_data_legend
 from parcalc.reports.model import Options, Report, Table
 
 
@@ -24,10 +24,9 @@ def _table(table: Table, options: Options) -> list[str]:
 
 
 def render(report: Report, options: Options) -> str:
-    title = report.payload.get("title")
-    lines = [f"## {_escape(title)}", ""] if isinstance(title, str) else []
+    lines = [f"## {_escape(report.title)}", ""] if report.title is not None else []
     for table in report.tables:
         lines.extend(_table(table, options))
     if any(None in row for table in report.tables for row in table.rows):
-        lines.extend([f"{NO_DATA_MARK} {NO_DATA[options.lang]}", ""])
+        lines.extend([no_data_legend(options.lang), ""])
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from typing import Literal
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from parcalc.core.formatting import NO_DATA, NO_DATA_MARK, cell_text
+from parcalc.core.formatting import NO_DATA_MARK, cell_text, no_data_legend
 from parcalc.reports.model import Options, Report, Table
 
 
@@ -33,14 +33,13 @@ def render(report: Report, options: Options) -> str:
     buffer = io.StringIO()
     width = max(80, shutil.get_terminal_size((120, 24)).columns)
     console = Console(file=buffer, width=width, force_terminal=options.color, no_color=not options.color)
-    title = report.payload.get("title")
-    if isinstance(title, str):
-        console.print(title, style="bold", markup=False, highlight=False)
+    if report.title is not None:
+        console.print(report.title, style="bold", markup=False, highlight=False)
     for table in report.tables:
         if table.rows:
             console.print(_rich(table, options))
         else:
             console.print(f"{table.title}: {NO_DATA_MARK}", markup=False, highlight=False)
     if any(None in row[1:] for table in report.tables for row in table.rows if table.columns[-1].kind != "text"):
-        console.print(f"{NO_DATA_MARK} {NO_DATA[options.lang]}", style="dim", markup=False, highlight=False)
+        console.print(no_data_legend(options.lang), style="dim", markup=False, highlight=False)
     return buffer.getvalue()

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from parcalc.core.formatting import neutralise_formula
 from parcalc.reports.model import Options, Report
-from parcalc.reports.narrative import narrate
 
 BULLET = "•"  # not "-": a line starting with "-" is a formula to a spreadsheet
 
 
 def render(report: Report, options: Options) -> str:
-    narrative = narrate(report, options)
+    narrative = report.narrative(options)
     blocks = [narrative.title]
     for section in narrative.sections:
         if section.heading:

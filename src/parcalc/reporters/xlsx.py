@@ -114,9 +114,8 @@ def render(report: Report, options: Options) -> bytes:
     buffer = io.BytesIO()
     settings = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     workbook = xlsxwriter.Workbook(buffer, settings)
-    title = report.payload.get("title")
-    if isinstance(title, str):
-        workbook.set_properties({"title": title})
+    if report.title is not None:
+        workbook.set_properties({"title": report.title})
     formats = _Formats(workbook)
     taken: set[str] = set()
     for table in tables or [Table("empty", "parcalc", [], [])]:

@@ -8,16 +8,19 @@ null when either side has no data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from parcalc.analysis.calc import ComputeResult, RowResult
 from parcalc.core.counts import FIELD_IDS
 from parcalc.core.metrics import Registry
+from parcalc.core.words import COMPARE, word
 from parcalc.reports.model import (
     Cell,
     Column,
     Kind,
+    Narrative,
     Options,
     Report,
     Table,
@@ -29,6 +32,7 @@ from parcalc.reports.model import (
     metric_column,
     number,
 )
+from parcalc.reports.narrative import compute_narrative
 
 
 def row_json(row: RowResult, lang: str) -> dict[str, Any]:
@@ -58,45 +62,76 @@ def _used(rows: Sequence[RowResult], ids: Iterable[str], values: str) -> list[st
     return [i for i in ids if any(getattr(r, values).get(i) is not None for r in rows)]
 
 
-def compute_report(result: ComputeResult, options: Options) -> Report:
+@dataclass(frozen=True, kw_only=True)
+class ComputeReport(Report):
+    """Each row's counts and metrics, and with ``--compare`` the earlier period and the change."""
+
+    result: ComputeResult
+    lang: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **envelope("compute"),
+            "title": self.result.title,
+            "rows": [row_json(r, self.lang) for r in self.result.rows],
+            "issues": [p.to_json(self.lang) for p in self.result.problems],
+        }
+
+    def narrative(self, options: Options) -> Narrative:
+        return compute_narrative(self.result, self.problems, options)
+
+    def trends(self) -> ComputeResult:
+        return self.result
+
+
+def compute_report(result: ComputeResult, options: Options) -> ComputeReport:
     lang = options.lang
-    rows = result.rows
-    registry = result.registry
-    payload = {
-        **envelope("compute"),
-        "title": result.title,
-        "rows": [row_json(r, lang) for r in rows],
-        "issues": [p.to_json(lang) for p in result.problems],
-    }
-    count_ids = _used(rows, FIELD_IDS, "counts")
-    metric_ids = _used(rows, result.metric_ids, "metrics")
-    counts = Table(
+    count_ids = _used(result.rows, FIELD_IDS, "counts")
+    metric_ids = _used(result.rows, result.metric_ids, "metrics")
+    counts = _counts_table(result.rows, count_ids, lang)
+    rates = _rates_table(result, metric_ids, lang)
+    tables = [t for t in (counts, rates) if len(t.columns) > 3] or [counts]
+    if any(r.compare is not None for r in result.rows):
+        tables.append(compare_table(result.rows, result.registry, metric_ids, count_ids, lang))
+    return ComputeReport(
+        title=result.title,
+        tables=tables,
+        records=_records_table(result),
+        problems=result.all_problems,
+        result=result,
+        lang=lang,
+    )
+
+
+def _counts_table(rows: Sequence[RowResult], count_ids: Sequence[str], lang: str) -> Table:
+    return Table(
         "counts",
         label("counts", lang),
         key_columns(lang) + [Column(f, field_label(f, lang), "count") for f in count_ids],
         [key_cells(r, lang) + [r.counts.get(f) for f in count_ids] for r in rows],
     )
-    rates = Table(
+
+
+def _rates_table(result: ComputeResult, metric_ids: Sequence[str], lang: str) -> Table:
+    return Table(
         "rates",
         label("rates", lang),
-        key_columns(lang) + [metric_column(registry, m, lang) for m in metric_ids],
-        [key_cells(r, lang) + [r.metrics.get(m) for m in metric_ids] for r in rows],
+        key_columns(lang) + [metric_column(result.registry, m, lang) for m in metric_ids],
+        [key_cells(r, lang) + [r.metrics.get(m) for m in metric_ids] for r in result.rows],
     )
-    records = Table(
-        "compute",
-        result.title or "compute",
-        [Column(k, k) for k in ("period", "start", "end", "months", "level", "unit", "unit_name")]
-        + [Column(f, f, "count") for f in FIELD_IDS]
-        + [Column(m, m, "rate" if registry[m].is_rate else "number") for m in result.metric_ids],
-        [_record(r, result.metric_ids) for r in rows],
-    )
-    tables = [t for t in (counts, rates) if len(t.columns) > 3] or [counts]
-    if any(r.compare is not None for r in rows):
-        tables.append(compare_table(rows, registry, metric_ids, count_ids, lang))
-        records.columns += record_columns(registry, result.metric_ids)
-        for record, row in zip(records.rows, rows, strict=True):
-            record += record_cells(row, result.metric_ids)
-    return Report(payload, tables, records, result.all_problems, result)
+
+
+def _records_table(result: ComputeResult) -> Table:
+    """The flat CSV records: every field and metric, then, with a comparison, earlier values and changes."""
+    registry, metric_ids = result.registry, result.metric_ids
+    columns = [Column(k, k) for k in ("period", "start", "end", "months", "level", "unit", "unit_name")]
+    columns += [Column(f, f, "count") for f in FIELD_IDS]
+    columns += [Column(m, m, "rate" if registry[m].is_rate else "number") for m in metric_ids]
+    rows = [_record(r, metric_ids) for r in result.rows]
+    if any(r.compare is not None for r in result.rows):
+        columns += record_columns(registry, metric_ids)
+        rows = [record + record_cells(row, metric_ids) for record, row in zip(rows, result.rows, strict=True)]
+    return Table("compute", result.title or "compute", columns, rows)
 
 
 def _record(row: RowResult, metric_ids: Sequence[str]) -> list[Cell]:
@@ -140,17 +175,11 @@ def compare_json(row: RowResult, metric_ids: Sequence[str]) -> dict[str, Any] | 
     }
 
 
-def _labels(lang: str) -> tuple[str, str, str]:
-    if lang == "vi":
-        return "Kỳ so sánh", "kỳ so sánh", "thay đổi"
-    return "Compared with", "earlier", "change"
-
-
 def compare_table(
     rows: Sequence[RowResult], registry: Registry, metric_ids: Sequence[str], count_ids: Sequence[str], lang: str
 ) -> Table:
     """For people: each row's earlier period, then each rate and count: earlier value and change."""
-    head, earlier, change = _labels(lang)
+    head, earlier, change = (word(COMPARE, k, lang) for k in ("head", "earlier", "change"))
     columns = [*key_columns(lang), Column("compare_period", head)]
     for m in metric_ids:
         metric = registry[m]
@@ -170,8 +199,7 @@ def compare_table(
             line += [before.metrics.get(m) if before else None, metric_change(row, m)]
         line += [count_change(row, f) for f in count_ids]
         cells.append(line)
-    title = f"{head}" if lang == "en" else "So sánh với kỳ trước"
-    return Table("compare", title, columns, cells)
+    return Table("compare", word(COMPARE, "title", lang), columns, cells)
 
 
 def record_columns(registry: Registry, metric_ids: Sequence[str]) -> list[Column]:

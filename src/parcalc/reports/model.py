@@ -1,7 +1,11 @@
 """The report model every command produces and every reporter renders.
 
-A Report holds the versioned JSON payload and the tables people read; table, markdown, csv and the others
-render its tables, formatting each cell by its column kind through parcalc.core.formatting.
+A Report is typed: each command has its own kind (ComputeReport, TargetsReport, RankReport, ValidateReport,
+CatalogueReport, PresetsReport) holding the result it was built from. It carries the tables people read
+and the flat records CSV writes; ``to_json()`` is its JSON rendering (the versioned payload) and
+``narrative()`` its prose, so that a reporter asks the report instead of testing what it is. Table cells
+are formatted by their column kind through parcalc.core.formatting; the words come from parcalc.core.words.
+Reports and the results in them are never changed by a reporter.
 """
 
 from __future__ import annotations
@@ -9,13 +13,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from parcalc import __version__
 from parcalc.analysis.calc import RowResult
 from parcalc.core.counts import FIELD_BY_ID
+from parcalc.core.formatting import cell_text, no_data
 from parcalc.core.issues import Problem
 from parcalc.core.metrics import Registry
+from parcalc.core.words import HEADERS, pick, word
+from parcalc.reports.words import text
+
+if TYPE_CHECKING:
+    from parcalc.analysis.calc import ComputeResult
+    from parcalc.targets.check import TargetsResult
 
 Kind = Literal["text", "count", "rate", "number", "change", "points"]
 Cell = str | int | Fraction | None
@@ -44,44 +55,66 @@ class Options:
 
 
 @dataclass
-class Report:
-    """What a command produced: ``payload`` for JSON, ``tables`` for people, ``records`` for CSV."""
+class Section:
+    heading: str | None
+    paragraphs: list[str]
+    style: Literal["paragraphs", "list"] = "paragraphs"
 
-    payload: dict[str, Any]
+
+@dataclass
+class Narrative:
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    prose: bool = True  # False when it only restates the tables, line by line (validate, metrics, ...)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report:
+    """What a command produced: ``tables`` for people, ``records`` for CSV, ``to_json()`` for JSON."""
+
+    title: str | None
     tables: list[Table]
     records: Table
     problems: list[Problem] = field(default_factory=list)
-    result: object = None
+
+    def to_json(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def narrative(self, options: Options) -> Narrative:
+        """The report as text: by default each table row as one line of "header: value"."""
+        return tables_narrative(self, options)
+
+    def trends(self) -> ComputeResult | None:
+        """The rows whose rates can be drawn over time, when the report has any."""
+        return None
+
+    def target_results(self) -> TargetsResult | None:
+        """The targets checked, when the report is about targets."""
+        return None
 
 
-LABELS = {
-    "period": ("Kỳ báo cáo", "Period"),
-    "start": ("Từ ngày", "Start"),
-    "end": ("Đến ngày", "End"),
-    "months": ("Số tháng", "Months"),
-    "level": ("Cấp", "Level"),
-    "unit": ("Mã đơn vị", "Unit id"),
-    "unit_name": ("Đơn vị", "Unit"),
-    "counts": ("Số hồ sơ", "Dossier counts"),
-    "rates": ("Tỷ lệ", "Rates"),
-    "problems": ("Các vấn đề", "Problems"),
-    "total": ("Tổng cộng", "Total"),
-    "severity": ("Mức độ", "Severity"),
-    "code": ("Mã lỗi", "Code"),
-    "where": ("Vị trí", "Where"),
-    "message": ("Nội dung", "Message"),
-    "id": ("Mã", "Id"),
-    "label": ("Tên chỉ tiêu", "Label"),
-    "formula": ("Công thức", "Formula"),
-    "kind": ("Loại", "Kind"),
-    "metrics": ("Danh mục chỉ tiêu", "Metric catalogue"),
-}
+def tables_narrative(report: Report, options: Options) -> Narrative:
+    """Reports that are only tables (validate, metrics): each row as one line of "header: value"."""
+    lang = options.lang
+    narrative = Narrative(report.title or (report.tables[0].title if report.tables else ""), prose=False)
+    for table in report.tables:
+        lines = [
+            "; ".join(
+                f"{c.header}: {cell_text(c.kind, v, options.precision, lang)}"
+                for c, v in zip(table.columns, row, strict=True)
+                if v is not None and v != ""
+            )
+            for row in table.rows
+        ]
+        empty = text("no_problems", lang) if table.name == "problems" else no_data(lang)
+        heading = None if table.title == narrative.title else table.title
+        narrative.sections.append(Section(heading, lines, "list") if lines else Section(heading, [empty]))
+    return narrative
 
 
-def label(key: str, lang: str, table: dict[str, tuple[str, str]] = LABELS) -> str:
+def label(key: str, lang: str, table: dict[str, tuple[str, str]] = HEADERS) -> str:
     """A label of ``table`` (vi, en) in the language chosen."""
-    vi, en = table[key]
-    return vi if lang == "vi" else en
+    return word(table, key, lang)
 
 
 def number(value: Fraction | None) -> float | None:
@@ -105,7 +138,7 @@ def key_cells(row: RowResult, lang: str) -> list[Cell]:
 
 def field_label(field_id: str, lang: str) -> str:
     f = FIELD_BY_ID[field_id]
-    return f.vi if lang == "vi" else f.en
+    return pick((f.vi, f.en), lang)
 
 
 def problems_table(problems: Sequence[Problem], lang: str) -> Table:

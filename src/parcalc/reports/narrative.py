@@ -1,4 +1,4 @@
-"""Report -> the prose an office hands in: one paragraph per period, level and unit, and target verdicts.
+"""Results -> the prose an office hands in: one paragraph per period, level and unit, and target verdicts.
 
 The sentences say only what the figures support: a field that was never given is left out rather than
 written as "0 hồ sơ", and a part that parcalc derived as the complement of a given one (on time when only
@@ -10,17 +10,16 @@ formatted by parcalc.core.formatting. The words themselves are in parcalc.report
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
 
 from parcalc.analysis.calc import ComputeResult, RowResult
-from parcalc.core.formatting import NO_DATA_MARK, cell_text, format_against, format_count, format_number, format_rate
+from parcalc.core.formatting import cell_text, format_against, format_count, format_number, format_rate
 from parcalc.core.issues import Problem
 from parcalc.core.metrics import Metric, Registry
-from parcalc.core.periods import Period, PeriodError, parse_period
-from parcalc.reports.model import Options, Report
+from parcalc.core.periods import Period
+from parcalc.reports.model import Narrative, Options, Section
 from parcalc.reports.words import capitalise, level_name, noun, period_phrase, text
+from parcalc.targets.check import TargetResult, TargetsResult
 
 # Parts that are the remainder of a total and another part: told only when the source gave them.
 COMPLEMENTS = frozenset(
@@ -34,19 +33,6 @@ COMPLEMENTS = frozenset(
         "pending_within",
     }
 )
-
-
-@dataclass
-class Section:
-    heading: str | None
-    paragraphs: list[str]
-    style: Literal["paragraphs", "list"] = "paragraphs"
-
-
-@dataclass
-class Narrative:
-    title: str
-    sections: list[Section] = field(default_factory=list)
 
 
 def field_noun(field_id: str) -> str:
@@ -223,7 +209,7 @@ def subject(level: str | None, unit: str | None, unit_name: str | None, lang: st
     return level_name(level, lang)
 
 
-def _notes(problems: Sequence[Problem], periods: Mapping[str, Period], names: Mapping[str, str], lang: str) -> Section:
+def notes(problems: Sequence[Problem], periods: Mapping[str, Period], names: Mapping[str, str], lang: str) -> Section:
     lines = []
     for problem in problems:
         where = []
@@ -251,137 +237,85 @@ def compute_narrative(result: ComputeResult, problems: Sequence[Problem], option
     if problems:
         periods = {r.period.label: r.period for r in result.rows}
         names = {r.unit: r.unit_name for r in result.rows if r.unit and r.unit_name}
-        narrative.sections.append(_notes(problems, periods, names, lang))
+        narrative.sections.append(notes(problems, periods, names, lang))
     return narrative
 
 
-def exact(value: float | int) -> Fraction:
-    """A JSON number as the decimal it was written from (repr), not the float's binary expansion."""
-    return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
-
-
-def against(metric: Metric | None, actual: object, threshold: object, options: Options) -> tuple[str, str]:
+def against(metric: Metric, actual: Fraction | None, threshold: Fraction, options: Options) -> tuple[str, str]:
     """(actual, threshold) as text that never contradicts the verdict (34,996% is not shown as 35,00%)."""
-    percent = metric is None or metric.is_rate
-    if not isinstance(threshold, int | float):
-        return show_value(metric, actual if isinstance(actual, int | float) else None, options), NO_DATA_MARK
-    value = exact(actual) if isinstance(actual, int | float) else None
-    return format_against(value, exact(threshold), percent, options.precision, options.lang)
+    return format_against(actual, threshold, metric.is_rate, options.precision, options.lang)
 
 
-def show_value(metric: Metric | None, value: float | int | None, options: Options) -> str:
-    if value is None:
-        return NO_DATA_MARK
-    if metric is None or metric.is_rate:
-        return format_rate(exact(value), options.precision, options.lang)
-    return format_number(exact(value), options.precision, options.lang)
-
-
-def _phrase(label: str | None, lang: str) -> str:
-    if not label:
-        return ""
-    try:
-        return period_phrase(parse_period(label), lang)
-    except PeriodError:
-        return label
-
-
-def result_scope(result: Mapping[str, Any], lang: str) -> str:
+def result_scope(result: TargetResult, lang: str) -> str:
     """Whom and when a target result is about: "Cấp xã, năm 2022"."""
-    who = subject(result.get("level"), result.get("unit"), result.get("unit_name"), lang)
-    period = _phrase(result.get("period"), lang)
-    return text("scope", lang, subject=who, period=period) if period else who
+    who = subject(result.level, result.unit, result.unit_name, lang)
+    if result.period is None:
+        return who
+    return text("scope", lang, subject=who, period=period_phrase(result.period, lang))
 
 
-def target_heading(result: Mapping[str, Any], metric: Metric | None, options: Options) -> str:
-    lang = options.lang
-    label = metric.label(lang) if metric else str(result.get("metric"))
-    _, threshold = against(metric, None, result.get("threshold"), options)
-    requirement = text(f"op_{result.get('op', '>=')}", lang, value=threshold)
-    heading = text("target_heading", lang, name=result.get("target"), label=label, requirement=requirement)
-    if result.get("source"):
-        heading += text("target_source", lang, source=result["source"])
+def target_heading(result: TargetResult, options: Options) -> str:
+    lang, target = options.lang, result.placed.target
+    _, threshold = against(result.metric, None, result.threshold, options)
+    requirement = text(f"op_{target.op}", lang, value=threshold)
+    heading = text("target_heading", lang, name=target.name, label=result.metric.label(lang), requirement=requirement)
+    if target.source:
+        heading += text("target_source", lang, source=target.source)
     return heading
 
 
-def _result_line(result: Mapping[str, Any], metric: Metric | None, options: Options) -> str:
+def _shortfall(result: TargetResult, lang: str) -> str:
+    """How many dossiers were missing, or over the allowance, for a missed target."""
+    shortfall, metric, op = result.check.shortfall, result.metric, result.placed.target.op
+    if result.status != "missed" or shortfall is None or shortfall <= 0:
+        return ""
+    kind = field_noun(metric.numerator[0]) if metric.numerator else "dossier"
+    actual = result.check.actual
+    over = op.startswith("<") or (op == "==" and actual is not None and actual > result.threshold)
+    words = {"shortfall": format_count(shortfall, lang), "noun": noun(kind, shortfall, lang)}
+    return text("short_over" if over else "short_more", lang, **words)
+
+
+def _months_missed(result: TargetResult, options: Options) -> str:
+    """A per-month target's months that missed, each with its value."""
+    lang = options.lang
+    months = [m for m in result.months or [] if m.status == "missed"]
+    if not months:
+        return ""
+    listed = "; ".join(
+        text(
+            "month_result",
+            lang,
+            period=period_phrase(m.period, lang) if m.period else "",
+            actual=against(result.metric, m.actual, result.threshold, options)[0],
+        )
+        for m in months
+    )
+    return text("months_missed", lang, missed=len(months), total=len(result.months or []), months=listed)
+
+
+def _result_line(result: TargetResult, options: Options) -> str:
     lang = options.lang
     scope = result_scope(result, lang)
-    status = result.get("status")
-    if status == "no_data":
+    if result.status == "no_data":
         return text("no_data_result", lang, scope=scope) + "."
-    actual, _ = against(metric, result.get("actual"), result.get("threshold"), options)
-    line = text("met" if status == "met" else "missed", lang, scope=scope, actual=actual)
-    shortfall = result.get("shortfall")
-    if status == "missed" and isinstance(shortfall, int) and shortfall > 0:
-        kind = field_noun(metric.numerator[0]) if metric and metric.numerator else "dossier"
-        actual_value, threshold = result.get("actual"), result.get("threshold")
-        op = str(result.get("op", ">="))
-        over = op.startswith("<") or (
-            op == "==" and actual_value is not None and threshold is not None and actual_value > threshold
-        )
-        words = {"shortfall": format_count(shortfall, lang), "noun": noun(kind, shortfall, lang)}
-        line += text("short_over" if over else "short_more", lang, **words)
-    months = [m for m in result.get("months") or [] if m.get("status") == "missed"]
-    if months:
-        listed = "; ".join(
-            text("month_result", lang, period=_phrase(m.get("period"), lang), actual=shown)
-            for m in months
-            for shown, _ in [against(metric, m.get("actual"), result.get("threshold"), options)]
-        )
-        line += text("months_missed", lang, missed=len(months), total=len(result["months"]), months=listed)
-    return line + "."
+    actual, _ = against(result.metric, result.check.actual, result.threshold, options)
+    line = text("met" if result.status == "met" else "missed", lang, scope=scope, actual=actual)
+    return line + _shortfall(result, lang) + _months_missed(result, options) + "."
 
 
-def targets_narrative(payload: Mapping[str, Any], registry: Registry, options: Options) -> Narrative:
+def targets_narrative(result: TargetsResult, options: Options) -> Narrative:
     lang = options.lang
-    title = payload.get("title")
-    narrative = Narrative(title if isinstance(title, str) and title else text("title_targets", lang))
+    narrative = Narrative(result.title or text("title_targets", lang))
     current: Section | None = None
-    for result in payload.get("results", []):
-        metric = registry.get(str(result.get("metric")))
-        heading = target_heading(result, metric, options)
+    for each in result.results:
+        heading = target_heading(each, options)
         if current is None or current.heading != heading:
             current = Section(heading, [], "list")
             narrative.sections.append(current)
-        current.paragraphs.append(_result_line(result, metric, options))
-    summary = payload.get("summary")
-    if isinstance(summary, Mapping):
-        counts = {k: format_count(int(summary.get(k, 0)), lang) for k in ("met", "missed", "no_data")}
-        narrative.sections.append(Section(None, [text("summary", lang, **counts)]))
+        current.paragraphs.append(_result_line(each, options))
+    counts = {k: format_count(v, lang) for k, v in result.summary.items()}
+    narrative.sections.append(Section(None, [text("summary", lang, **counts)]))
+    if result.problems:
+        narrative.sections.append(notes(result.problems, {}, {}, lang))
     return narrative
-
-
-def _tables_narrative(report: Report, options: Options) -> Narrative:
-    """Reports that are only tables (validate, metrics): each row as one line of "header: value"."""
-    title = report.payload.get("title")
-    narrative = Narrative(title if isinstance(title, str) else report.tables[0].title if report.tables else "")
-    for table in report.tables:
-        lines = [
-            "; ".join(
-                f"{c.header}: {cell_text(c.kind, v, options.precision, options.lang)}"
-                for c, v in zip(table.columns, row, strict=True)
-                if v is not None and v != ""
-            )
-            for row in table.rows
-        ]
-        empty = text("no_problems" if table.name == "problems" else "no_data", options.lang)
-        heading = None if table.title == narrative.title else table.title
-        narrative.sections.append(Section(heading, lines, "list") if lines else Section(heading, [empty]))
-    return narrative
-
-
-def registry_of(report: Report) -> Registry:
-    found = getattr(report.result, "registry", None)
-    return found if isinstance(found, Registry) else Registry()
-
-
-def narrate(report: Report, options: Options) -> Narrative:
-    if isinstance(report.result, ComputeResult):
-        return compute_narrative(report.result, report.problems, options)
-    if str(report.payload.get("schema", "")).startswith("parcalc/targets/"):
-        narrative = targets_narrative(report.payload, registry_of(report), options)
-        if report.problems:
-            narrative.sections.append(_notes(report.problems, {}, {}, options.lang))
-        return narrative
-    return _tables_narrative(report, options)

@@ -7,39 +7,22 @@ what a person reads never contradicts the verdict; those cells reach the reporte
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from parcalc.core.formatting import attainment_bar, format_against, format_count, format_points
 from parcalc.core.metrics import Metric
 from parcalc.core.operators import OPERATORS
-from parcalc.reports.model import Cell, Column, Options, Report, Table, envelope, label
+from parcalc.core.words import MONTH_NOUN, MONTHS_VERDICT, PRESET_HEADERS, RANK_HEADERS, TARGET_HEADERS, pick, word
+from parcalc.core.words import STATUS as STATUS_WORDS
+from parcalc.reports.model import Cell, Column, Narrative, Options, Report, Table, envelope, label
+from parcalc.reports.narrative import targets_narrative
 from parcalc.targets.check import Check, TargetResult, TargetsResult, attainment
 from parcalc.targets.presets import Preset
-from parcalc.targets.ranking import Ranking
+from parcalc.targets.ranking import Ranked, Ranking
 
-LABELS: dict[str, tuple[str, str]] = {
-    "period": ("Kỳ báo cáo", "Period"),
-    "level": ("Cấp", "Level"),
-    "unit": ("Đơn vị", "Unit"),
-    "actual": ("Kết quả", "Actual"),
-    "counts": ("Số liệu", "Counts"),
-    "threshold": ("Chỉ tiêu", "Target"),
-    "bar": ("Mức đạt", "Attainment"),
-    "verdict": ("Đánh giá", "Verdict"),
-    "shortfall": ("Còn thiếu", "Shortfall"),
-    "score": ("Điểm", "Points"),
-    "summary": ("Tổng hợp", "Summary"),
-    "count": ("Số kết quả", "Results"),
-    "source": ("Nguồn", "Source"),
-    "each_month": ("mỗi tháng", "each month"),
-    "all": ("toàn bộ", "all"),
-}
-STATUS = {
-    "met": ("đạt", "met"),
-    "missed": ("không đạt", "missed"),
-    "no_data": ("không có số liệu", "no data"),
-}
+LABELS, STATUS = TARGET_HEADERS, STATUS_WORDS
 
 
 def value_json(value: Fraction | None, rate: bool) -> float | int | None:
@@ -101,9 +84,9 @@ def _verdict(result: TargetResult, lang: str) -> str:
         total = len(result.months)
         parts = []
         if missed:
-            parts.append(f"{missed}/{total} tháng" if lang == "vi" else f"{missed} of {total} months")
+            parts.append(word(MONTHS_VERDICT, "missed", lang).format(missed=missed, total=total))
         if empty:
-            parts.append(f"{empty} tháng không có số liệu" if lang == "vi" else f"{empty} without data")
+            parts.append(word(MONTHS_VERDICT, "empty", lang).format(empty=empty))
         text += f" ({', '.join(parts)})"
     return text
 
@@ -129,7 +112,8 @@ def _counts(check: Check, rate: bool, lang: str) -> str:
     top, bottom = format_count(check.numerator, lang), format_count(check.denominator, lang)
     if rate:
         return f"{top} / {bottom}"
-    return f"{top} / {bottom} " + ("tháng" if lang == "vi" else "month" if check.denominator == 1 else "months")
+    vi, one, many = MONTH_NOUN
+    return f"{top} / {bottom} " + pick((vi, one if check.denominator == 1 else many), lang)
 
 
 def _title(result: TargetResult, lang: str) -> str:
@@ -230,20 +214,35 @@ def _record(result: TargetResult, check: Check, month: str | None) -> list[Cell]
     ]
 
 
-def targets_report(result: TargetsResult, options: Options) -> Report:
-    lang = options.lang
-    payload = {
-        **envelope("targets"),
-        "title": result.title,
-        "results": [result_json(r) for r in result.results],
-        "summary": result.summary,
-        "issues": [p.to_json(lang) for p in result.problems],
-    }
+@dataclass(frozen=True, kw_only=True)
+class TargetsReport(Report):
+    """Each target's verdict per scope and period, with the shortfall, and the summary of verdicts."""
+
+    result: TargetsResult
+    lang: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **envelope("targets"),
+            "title": self.result.title,
+            "results": [result_json(r) for r in self.result.results],
+            "summary": self.result.summary,
+            "issues": [p.to_json(self.lang) for p in self.result.problems],
+        }
+
+    def narrative(self, options: Options) -> Narrative:
+        return targets_narrative(self.result, options)
+
+    def target_results(self) -> TargetsResult:
+        return self.result
+
+
+def targets_report(result: TargetsResult, options: Options) -> TargetsReport:
     groups: dict[str, list[TargetResult]] = {}
     for each in result.results:
         groups.setdefault(each.name, []).append(each)
     tables = [_target_table(group, options) for group in groups.values()]
-    tables.append(_summary(result.summary, lang))
+    tables.append(_summary(result.summary, options.lang))
     records = Table(
         "targets",
         result.title or "targets",
@@ -257,132 +256,183 @@ def targets_report(result: TargetsResult, options: Options) -> Report:
             ]
         ],
     )
-    return Report(payload, tables, records, list(result.problems), result)
+    return TargetsReport(
+        title=result.title,
+        tables=tables,
+        records=records,
+        problems=list(result.problems),
+        result=result,
+        lang=options.lang,
+    )
 
 
-RANK_LABELS: dict[str, tuple[str, str]] = {
-    "rank": ("Hạng", "Rank"),
-    "unit": ("Đơn vị", "Unit"),
-    "points": ("Điểm", "Points"),
-    "maximum": ("Điểm tối đa", "Out of"),
-    "share": ("Tỷ lệ điểm", "Share"),
-    "band": ("Xếp loại", "Band"),
-    "no_data": ("Thiếu số liệu", "No data"),
-    "ranking": ("Xếp hạng", "Ranking"),
-}
+RANK_LABELS = RANK_HEADERS
 
 
-def rank_report(ranking: Ranking, options: Options) -> Report:
-    lang = options.lang
-    metric = ranking.metric
-    rate = metric is not None and metric.is_rate
-    payload = {
-        **envelope("rank"),
-        "title": ranking.title,
-        "by": ranking.by,
-        "order": "ascending" if ranking.ascending else "descending",
-        "bands": [
-            {"name": b.name, "min": value_json(b.minimum, rate or b.share), "share": b.share} for b in ranking.bands
-        ],
-        "rows": [
-            {
-                "period": r.period.label if r.period else None,
-                "level": r.level,
-                "unit": r.unit,
-                "unit_name": r.unit_name,
-                "rank": r.rank,
-                "value": value_json(r.value, rate),
-                "max_points": value_json(r.maximum, False),
-                "share": value_json(r.share, True),
-                "band": r.band,
-                "no_data": r.no_data if metric is None else None,
-            }
-            for r in ranking.rows
-        ],
+RANK_RECORD_KEYS = ("period", "level", "unit", "unit_name", "rank", "value", "max_points", "share", "band", "no_data")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RankReport(Report):
+    """Units in order of their points or of one metric, grouped by period and level, with bands."""
+
+    ranking: Ranking
+
+    def to_json(self) -> dict[str, Any]:
+        ranking = self.ranking
+        rate = _is_rate(ranking)
+        return {
+            **envelope("rank"),
+            "title": ranking.title,
+            "by": ranking.by,
+            "order": "ascending" if ranking.ascending else "descending",
+            "bands": [
+                {"name": b.name, "min": value_json(b.minimum, rate or b.share), "share": b.share} for b in ranking.bands
+            ],
+            "rows": [_rank_json(r, rate, ranking.metric is None) for r in ranking.rows],
+        }
+
+
+def _is_rate(ranking: Ranking) -> bool:
+    return ranking.metric is not None and ranking.metric.is_rate
+
+
+def _rank_json(row: Ranked, rate: bool, by_points: bool) -> dict[str, Any]:
+    return {
+        "period": row.period.label if row.period else None,
+        "level": row.level,
+        "unit": row.unit,
+        "unit_name": row.unit_name,
+        "rank": row.rank,
+        "value": value_json(row.value, rate),
+        "max_points": value_json(row.maximum, False),
+        "share": value_json(row.share, True),
+        "band": row.band,
+        "no_data": row.no_data if by_points else None,
     }
-    value_header = metric.label(lang) if metric is not None else label("points", lang, RANK_LABELS)
+
+
+def _rank_columns(ranking: Ranking, lang: str) -> list[Column]:
+    """Rank, unit and value; by points also the maximum, the share and the targets without data."""
+    metric = ranking.metric
     columns = [
         Column("rank", label("rank", lang, RANK_LABELS), "count"),
         Column("unit", label("unit", lang, RANK_LABELS)),
-        Column("value", value_header, "rate" if rate else "number"),
+        Column("value", _value_header(ranking, lang), "rate" if _is_rate(ranking) else "number"),
     ]
     if metric is None:
         columns += [
             Column("maximum", label("maximum", lang, RANK_LABELS), "number"),
             Column("share", label("share", lang, RANK_LABELS), "rate"),
         ]
-    empty = metric is None and any(r.no_data for r in ranking.rows)
-    if empty:
+    if _shows_no_data(ranking):
         columns.append(Column("no_data", label("no_data", lang, RANK_LABELS), "count"))
     if ranking.bands:
         columns.append(Column("band", label("band", lang, RANK_LABELS)))
+    return columns
+
+
+def _value_header(ranking: Ranking, lang: str) -> str:
+    return ranking.metric.label(lang) if ranking.metric is not None else label("points", lang, RANK_LABELS)
+
+
+def _shows_no_data(ranking: Ranking) -> bool:
+    return ranking.metric is None and any(r.no_data for r in ranking.rows)
+
+
+def _rank_cells(ranking: Ranking, row: Ranked, options: Options) -> list[Cell]:
+    lang, precision = options.lang, options.precision
+    by_points = ranking.metric is None
+    value: Cell = row.value
+    if not _is_rate(ranking) and row.value is not None:
+        value = format_points(row.value, precision, lang)
+    cells: list[Cell] = [row.rank, row.unit_name or row.unit or label("all", lang, LABELS), value]
+    if by_points:
+        cells += [format_points(row.maximum, precision, lang) if row.maximum is not None else None, row.share]
+    if _shows_no_data(ranking):
+        cells.append(row.no_data)
+    if ranking.bands:
+        cells.append(row.band)
+    return cells
+
+
+def _rank_tables(ranking: Ranking, options: Options) -> list[Table]:
+    """One table per period and level, in the order the ranking gives them."""
+    lang = options.lang
+    columns = _rank_columns(ranking, lang)
     groups: dict[tuple[str, str], list[list[Cell]]] = {}
-    for r in ranking.rows:
-        value: Cell = r.value if rate or r.value is None else format_points(r.value, options.precision, lang)
-        cells: list[Cell] = [r.rank, r.unit_name or r.unit or label("all", lang, LABELS), value]
-        if metric is None:
-            cells += [format_points(r.maximum, options.precision, lang) if r.maximum is not None else None, r.share]
-        if empty:
-            cells.append(r.no_data)
-        if ranking.bands:
-            cells.append(r.band)
-        key = (r.period.label if r.period else "–", r.level or label("all", lang, LABELS))
-        groups.setdefault(key, []).append(cells)
+    for row in ranking.rows:
+        key = (row.period.label if row.period else "–", row.level or label("all", lang, LABELS))
+        groups.setdefault(key, []).append(_rank_cells(ranking, row, options))
     title = label("ranking", lang, RANK_LABELS)
+    value_header = _value_header(ranking, lang)
     tables = [
         Table(f"rank-{period}-{level}", f"{title}: {level}, {period} ({value_header})", columns, rows)
         for (period, level), rows in groups.items()
     ]
-    record_keys = ("period", "level", "unit", "unit_name", "rank", "value", "max_points", "share", "band", "no_data")
-    records = Table(
-        "rank",
-        ranking.title or "rank",
-        [Column(k, k, "rate" if k == "share" or (k == "value" and rate) else "text") for k in record_keys],
+    return tables or [Table("rank", title, columns, [])]
+
+
+def _rank_records(ranking: Ranking) -> Table:
+    rate, by_points = _is_rate(ranking), ranking.metric is None
+    columns = [Column(k, k, "rate" if k == "share" or (k == "value" and rate) else "text") for k in RANK_RECORD_KEYS]
+    rows: list[list[Cell]] = [
         [
-            [
-                r.period.label if r.period else None,
-                r.level,
-                r.unit,
-                r.unit_name,
-                r.rank,
-                r.value,
-                r.maximum,
-                r.share,
-                r.band,
-                r.no_data if metric is None else None,
-            ]
-            for r in ranking.rows
-        ],
+            r.period.label if r.period else None,
+            r.level,
+            r.unit,
+            r.unit_name,
+            r.rank,
+            r.value,
+            r.maximum,
+            r.share,
+            r.band,
+            r.no_data if by_points else None,
+        ]
+        for r in ranking.rows
+    ]
+    return Table("rank", ranking.title or "rank", columns, rows)
+
+
+def rank_report(ranking: Ranking, options: Options) -> RankReport:
+    return RankReport(
+        title=ranking.title,
+        tables=_rank_tables(ranking, options),
+        records=_rank_records(ranking),
+        problems=list(ranking.problems),
+        ranking=ranking,
     )
-    return Report(payload, tables or [Table("rank", title, columns, [])], records, list(ranking.problems), ranking)
 
 
-PRESET_LABELS: dict[str, tuple[str, str]] = {
-    "name": ("Tên", "Name"),
-    "version": ("Phiên bản", "Version"),
-    "title": ("Nội dung", "Title"),
-    "targets": ("Chỉ tiêu", "Targets"),
-    "sources": ("Nguồn", "Sources"),
-    "presets": ("Bộ chỉ tiêu có sẵn", "Presets"),
-}
+PRESET_LABELS = PRESET_HEADERS
 
 
-def presets_report(presets: Sequence[Preset], options: Options) -> Report:
+@dataclass(frozen=True, kw_only=True)
+class PresetsReport(Report):
+    """The shipped sets of targets: name, version, title, targets and sources."""
+
+    presets: tuple[Preset, ...]
+    target_names: dict[str, list[str]]  # preset name -> its targets' names, read once
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **envelope("presets"),
+            "presets": [
+                {
+                    "name": p.name,
+                    "version": p.version,
+                    "title": {"vi": p.title, "en": p.title_en},
+                    "targets": self.target_names[p.name],
+                    "sources": list(p.sources),
+                }
+                for p in self.presets
+            ],
+        }
+
+
+def presets_report(presets: Sequence[Preset], options: Options) -> PresetsReport:
     lang = options.lang
     names = {p.name: p.target_names() for p in presets}
-    payload = {
-        **envelope("presets"),
-        "presets": [
-            {
-                "name": p.name,
-                "version": p.version,
-                "title": {"vi": p.title, "en": p.title_en},
-                "targets": names[p.name],
-                "sources": list(p.sources),
-            }
-            for p in presets
-        ],
-    }
     keys = ("name", "version", "title", "targets", "sources")
     rows: list[list[Cell]] = [
         [p.name, p.version, p.title_in(lang), ", ".join(names[p.name]), "; ".join(p.sources)] for p in presets
@@ -396,4 +446,4 @@ def presets_report(presets: Sequence[Preset], options: Options) -> Report:
         [Column(k, k) for k in keys],
         [[p.name, p.version, p.title, ", ".join(names[p.name]), "; ".join(p.sources)] for p in presets],
     )
-    return Report(payload, [table], records)
+    return PresetsReport(title=None, tables=[table], records=records, presets=tuple(presets), target_names=names)

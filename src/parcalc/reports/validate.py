@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from parcalc.core.issues import Problem
 from parcalc.reports.model import Column, Options, Report, Table, envelope, problems_table
 
 
-def validate_report(problems: Sequence[Problem], options: Options) -> Report:
-    payload = {
-        **envelope("validate"),
-        "valid": not any(p.severity == "error" for p in problems),
-        "issues": [p.to_json(options.lang) for p in problems],
-    }
+@dataclass(frozen=True, kw_only=True)
+class ValidateReport(Report):
+    """Every problem found in the data, with where it is."""
+
+    lang: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **envelope("validate"),
+            "valid": not any(p.severity == "error" for p in self.problems),
+            "issues": [p.to_json(self.lang) for p in self.problems],
+        }
+
+
+def validate_report(problems: Sequence[Problem], options: Options) -> ValidateReport:
     table = problems_table(problems, options.lang)
     records = Table(
         "issues",
@@ -37,4 +48,4 @@ def validate_report(problems: Sequence[Problem], options: Options) -> Report:
             for p in problems
         ],
     )
-    return Report(payload, [table], records, list(problems))
+    return ValidateReport(title=None, tables=[table], records=records, problems=list(problems), lang=options.lang)

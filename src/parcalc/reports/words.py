@@ -1,7 +1,8 @@
-"""The words of the reports people hand in: level names, periods, and the sentences, in vi and en.
+"""The words of the reports people hand in: level names, periods, and the sentences, in (vi, en) order.
 
 Every phrase of the text report (and of the HTML report's summary) lives here, so that a wording is
-changed in one place. Templates are ``str.format`` strings filled with numbers already formatted by
+changed in one place; the labels of the tables are in parcalc.core.words, whose ``pick`` is the one
+lookup. Templates are ``str.format`` strings filled with numbers already formatted by
 parcalc.core.formatting; a count field ``x`` comes with ``x_noun``, its noun in the right number for English.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from parcalc.core.periods import Grain, Period
+from parcalc.core.words import pick
 
 LEVELS: dict[str, tuple[str, str]] = {
     "province": ("Cấp tỉnh", "Province level"),
@@ -154,7 +156,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_met": ("đạt", "met"),
     "status_missed": ("không đạt", "missed"),
     "status_no_data": ("không có số liệu", "no data"),
-    "legend_no_data": ("{mark} không có số liệu", "{mark} no data"),
     "trend_title": ("{subject}: {first} – {last}", "{subject}: {first} – {last}"),
 }
 
@@ -175,16 +176,34 @@ MONTHS_EN = (
 )
 
 
+# How periods and dates are written; filled with numbers and English month names.
+PERIODS: dict[str, tuple[str, str]] = {
+    "date": ("{day}/{month}/{year}", "{day} {month_name} {year}"),
+    "dates": ("từ ngày {start} đến ngày {end}", "from {start} to {end}"),
+    "month": ("tháng {month}/{year}", "{month_name} {year}"),
+    "month_alone": ("tháng {month}/{year}", "{month_name}"),
+    "year": ("năm {year}", "{year}"),
+    "first_half": ("6 tháng đầu năm {year}", "first half of {year}"),
+    "second_half": ("6 tháng cuối năm {year}", "second half of {year}"),
+    "quarter": ("quý {roman}/{year}", "Q{quarter} {year}"),
+    "first_months": ("{months} tháng đầu năm {year}", "first {months} months of {year}"),
+    "span": ("từ {first} đến {last}", "{first} to {last}"),
+    "short_month": ("{month}/{year}", "{month_short} {year}"),
+    "short_quarter": ("Q{roman}/{year}", "Q{quarter} {year}"),
+}
+
+
 def text(key: str, lang: str, **params: object) -> str:
-    vi, en = TEXT[key]
-    return (vi if lang == "vi" else en).format(**params)
+    return pick(TEXT[key], lang).format(**params)
+
+
+def _period_words(key: str, lang: str, **params: object) -> str:
+    return pick(PERIODS[key], lang).format(**params)
 
 
 def noun(kind: str, count: int | None, lang: str) -> str:
     vi, one, many = NOUNS[kind]
-    if lang == "vi":
-        return vi
-    return one if count == 1 else many
+    return pick((vi, one if count == 1 else many), lang)
 
 
 def level_name(level: str | None, lang: str) -> str:
@@ -192,9 +211,7 @@ def level_name(level: str | None, lang: str) -> str:
     if level is None:
         return text("everyone", lang)
     names = LEVELS.get(level)
-    if names is None:
-        return level
-    return names[0] if lang == "vi" else names[1]
+    return level if names is None else pick(names, lang)
 
 
 def capitalise(phrase: str) -> str:
@@ -202,46 +219,36 @@ def capitalise(phrase: str) -> str:
 
 
 def _date(day: date, lang: str) -> str:
-    if lang == "vi":
-        return f"{day.day}/{day.month}/{day.year}"
-    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return _period_words("date", lang, day=day.day, month=day.month, year=day.year, month_name=MONTHS_EN[day.month - 1])
 
 
 def _month(index: int, lang: str, with_year: bool = True) -> str:
     year, month = divmod(index, 12)
-    month += 1
-    if lang == "vi":
-        return f"tháng {month}/{year}"
-    return f"{MONTHS_EN[month - 1]} {year}" if with_year else MONTHS_EN[month - 1]
+    key = "month" if with_year else "month_alone"
+    return _period_words(key, lang, month=month + 1, year=year, month_name=MONTHS_EN[month])
 
 
 def _dates(period: Period, lang: str) -> str:
-    start, end = _date(period.start, lang), _date(period.end, lang)
-    return f"từ ngày {start} đến ngày {end}" if lang == "vi" else f"from {start} to {end}"
+    return _period_words("dates", lang, start=_date(period.start, lang), end=_date(period.end, lang))
 
 
 def _named(first: int, months: int, grain: Grain | None, lang: str) -> str:
     year, month = divmod(first, 12)
     month += 1
-    vi = lang == "vi"
     if grain is Grain.YEAR:
-        return f"năm {year}" if vi else f"{year}"
+        return _period_words("year", lang, year=year)
     if grain is Grain.HALF:
-        if vi:
-            return f"6 tháng {'đầu' if month == 1 else 'cuối'} năm {year}"
-        return f"{'first' if month == 1 else 'second'} half of {year}"
+        return _period_words("first_half" if month == 1 else "second_half", lang, year=year)
     if grain is Grain.QUARTER:
         quarter = (month - 1) // 3
-        return f"quý {ROMAN[quarter]}/{year}" if vi else f"Q{quarter + 1} {year}"
+        return _period_words("quarter", lang, roman=ROMAN[quarter], quarter=quarter + 1, year=year)
     if grain is Grain.MONTH:
         return _month(first, lang)
     if month == 1 and months < 12:
-        return f"{months} tháng đầu năm {year}" if vi else f"first {months} months of {year}"
+        return _period_words("first_months", lang, months=months, year=year)
     last = first + months - 1
-    if vi:
-        return f"từ {_month(first, lang)} đến {_month(last, lang)}"
     same_year = last // 12 == first // 12
-    return f"{_month(first, lang, with_year=not same_year)} to {_month(last, lang)}"
+    return _period_words("span", lang, first=_month(first, lang, with_year=not same_year), last=_month(last, lang))
 
 
 def period_phrase(period: Period, lang: str, with_window: bool = False) -> str:
@@ -265,7 +272,7 @@ def short_period(period: Period, lang: str) -> str:
         return period.label
     year, month = divmod(period.first_month, 12)
     if period.grain is Grain.MONTH:
-        return f"{month + 1}/{year}" if lang == "vi" else f"{MONTHS_EN[month][:3]} {year}"
+        return _period_words("short_month", lang, month=month + 1, year=year, month_short=MONTHS_EN[month][:3])
     if period.grain is Grain.QUARTER:
-        return f"Q{ROMAN[month // 3]}/{year}" if lang == "vi" else f"Q{month // 3 + 1} {year}"
+        return _period_words("short_quarter", lang, roman=ROMAN[month // 3], quarter=month // 3 + 1, year=year)
     return period.label

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from parcalc.core.issues import UsageError, did_you_mean
+from parcalc.core.words import pick
 from parcalc.data.loading import Source, load_sources, validate_model
 from parcalc.data.text import index_lines
 
@@ -32,7 +33,7 @@ class Preset:
     text: str
 
     def title_in(self, lang: str) -> str:
-        return self.title if lang == "vi" else self.title_en
+        return pick((self.title, self.title_en), lang)
 
     @property
     def source_name(self) -> str:
