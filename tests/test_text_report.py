@@ -203,7 +203,7 @@ def _checked(
     source: str | None,
 ) -> TargetResult:
     """One target result as parcalc.targets.check makes it."""
-    origin = Origin(Source("test.toml", DataFile(), index_lines("")), "targets[0]", ("targets", 0))
+    origin = Origin.of(Source("test.toml", DataFile(), index_lines("")), "targets[0]", ("targets", 0))
     placed = PlacedTarget(Target(target, metric, 0, op, source=source), None, origin, TargetValues(threshold))
     when = parse_period(period)
     check = Check(when, actual, status, shortfall)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from parcalc.core.words import NO_DATA, SEPARATORS, pick
+from parcalc.core.words import NO_DATA, POINTS, SEPARATORS, pick
 
 NO_DATA_MARK = "–"  # the face of no data in every format people read (table, markdown, text, html)
 NO_DATA_RAW = ""  # ... and in the formats programs read: an empty CSV field, an empty spreadsheet cell
@@ -173,9 +173,6 @@ def attainment_bar(ratio: Fraction | None, met: bool, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-POINTS = {"vi": " điểm %", "en": " pp"}
-
-
 def format_change(value: Fraction | int | None, points: bool, precision: int, lang: str) -> str:
     """A signed change: +1.234 dossiers, or -1,25 điểm % (percentage points) between two rates."""
     if value is None:
@@ -183,7 +180,7 @@ def format_change(value: Fraction | int | None, points: bool, precision: int, la
     if points:
         shown = round_half_up(abs(Fraction(value)) * HUNDRED, precision)
         sign = "" if shown == 0 else ("+" if value > 0 else "-")
-        return sign + format_decimal(shown, lang) + POINTS[lang]
+        return sign + format_decimal(shown, lang) + pick(POINTS, lang)
     sign = "+" if value > 0 else ("-" if value < 0 else "")
     return sign + format_decimal(round_half_up(abs(Fraction(value)), precision).normalize(), lang)
 

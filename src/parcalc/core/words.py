@@ -114,5 +114,6 @@ PRESET_HEADERS: dict[str, tuple[str, str]] = {
     "presets": ("Bộ chỉ tiêu có sẵn", "Presets"),
 }
 
-# Number style: (thousands separator, decimal point).
+# Number style: (thousands separator, decimal point); the unit of a change of rate.
 SEPARATORS: tuple[tuple[str, str], tuple[str, str]] = ((".", ","), (",", "."))
+POINTS: tuple[str, str] = (" điểm %", " pp")

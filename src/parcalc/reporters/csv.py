@@ -6,13 +6,13 @@ import csv
 import io
 from fractions import Fraction
 
-from parcalc.core.formatting import neutralise_formula
+from parcalc.core.formatting import NO_DATA_RAW, neutralise_formula
 from parcalc.reports.model import Cell, Options, Report
 
 
 def _cell(value: Cell) -> str:
     if value is None:
-        return ""
+        return NO_DATA_RAW
     if isinstance(value, Fraction):
         return repr(float(value))
     if isinstance(value, str):

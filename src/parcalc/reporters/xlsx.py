@@ -63,7 +63,7 @@ EXACT_IN_A_SPREADSHEET = 2**53
 
 def _write_cell(sheet: Any, row: int, col: int, column: Column, value: Cell, formats: _Formats, precision: int) -> None:
     if value is None:
-        return
+        return  # no data is an empty cell (formatting.NO_DATA_RAW), never 0
     if column.kind == "count" and isinstance(value, int) and abs(value) <= EXACT_IN_A_SPREADSHEET:
         sheet.write_number(row, col, value, formats.number("#,##0"))
     elif column.kind == "count" and isinstance(value, int):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from parcalc.core.periods import Grain, Period
-from parcalc.core.words import pick
+from parcalc.core.words import NO_DATA, pick
 
 LEVELS: dict[str, tuple[str, str]] = {
     "province": ("Cấp tỉnh", "Province level"),
@@ -32,7 +32,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "title_compute": ("Kết quả giải quyết thủ tục hành chính", "Administrative procedure results"),
     "title_targets": ("Kết quả thực hiện chỉ tiêu", "Target results"),
     "notes": ("Lưu ý về số liệu", "Notes on the data"),
-    "no_data": ("không có số liệu", "no data"),
+    "no_data": NO_DATA,
     "no_problems": ("Không phát hiện vấn đề nào.", "No problems found."),
     "paragraph": ("{subject}: {body}.", "{subject}: {body}."),
     "window": ("(từ ngày {start} đến ngày {end})", "({start} to {end})"),
@@ -155,7 +155,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "threshold": ("chỉ tiêu", "target"),
     "status_met": ("đạt", "met"),
     "status_missed": ("không đạt", "missed"),
-    "status_no_data": ("không có số liệu", "no data"),
+    "status_no_data": NO_DATA,
     "trend_title": ("{subject}: {first} – {last}", "{subject}: {first} – {last}"),
 }
 
