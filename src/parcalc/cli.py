@@ -1,4 +1,9 @@
-"""The command line: parse options, call the library, pick a reporter. Nothing else lives here."""
+"""The command line: parse options, call parcalc.api, render the result. Nothing else lives here.
+
+Each command is the api function of the same name with its options in front and a reporter behind;
+what is shared by several commands (options, the error-to-exit-code mapping, warnings on standard
+error, choosing the format and the language) is defined once below.
+"""
 
 import contextlib
 import copy
@@ -8,6 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -18,12 +24,8 @@ from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean
 from parcalc.data.loading import resolve_files
 
 if TYPE_CHECKING:
-    from parcalc.analysis.calc import Query
-    from parcalc.analysis.columnar import ColumnarResult
-    from parcalc.analysis.grouping import Grouping
-    from parcalc.data.dataset import Dataset
+    from parcalc.analysis.engine import Outcome
     from parcalc.reports.model import Report
-    from parcalc.targets.check import Filters
 
 EXIT_OK, EXIT_MISSED, EXIT_USAGE, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
@@ -68,6 +70,14 @@ Filter = Annotated[
     list[str] | None,
     typer.Option(help="keep only these (repeat or separate with commas)", show_default=False),
 ]
+TargetFiles = Annotated[
+    list[str] | None,
+    typer.Option("--targets", "-t", help="a TOML file of [[targets]] (repeat for several)", show_default=False),
+]
+Presets = Annotated[
+    list[str] | None,
+    typer.Option("--preset", help="a shipped set of targets, e.g. qd766-2022 (see --list-presets)", show_default=False),
+]
 
 SUFFIX_FORMATS = {
     ".json": "json",
@@ -79,6 +89,8 @@ SUFFIX_FORMATS = {
     ".htm": "html",
 }
 BINARY_FORMATS = ("xlsx",)
+FORMATS = ("table", "json", "csv", "markdown", "text", "xlsx", "html")
+INGEST_FORMATS = ("toml", "csv", "json")
 
 
 def _fail(code: int, message: str) -> NoReturn:
@@ -91,18 +103,30 @@ def _problems_to_stderr(problems: Sequence[Problem], lang: str) -> None:
         typer.echo(problem.line_text(lang), err=True)
 
 
+@dataclass
+class _Messages:
+    """The language problems are written in on standard error: --lang, then the files' own once read."""
+
+    lang: str
+
+    def settle(self, lang: str) -> str:
+        self.lang = lang
+        return lang
+
+
 @contextmanager
-def handled(debug: bool, lang: str | None) -> Iterator[None]:
+def handled(debug: bool, lang: str | None) -> Iterator[_Messages]:
     """Known failures become one line and an exit code; a traceback only with --debug."""
+    messages = _Messages(lang or "vi")
     try:
-        yield
+        yield messages
     except typer.Exit:
         raise
     except InputError as exc:
-        _problems_to_stderr(exc.problems, lang or "vi")
+        _problems_to_stderr(exc.problems, messages.lang)
         raise typer.Exit(EXIT_INVALID) from None
     except UsageError as exc:
-        _fail(EXIT_USAGE, str(exc))
+        _fail(EXIT_USAGE, f"--{exc.option.replace('_', '-')}: {exc.message}" if exc.option else exc.message)
     except KeyboardInterrupt:
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
@@ -130,10 +154,6 @@ def _terminated(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def split(values: Sequence[str] | None) -> tuple[str, ...]:
-    return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
-
-
 def choose_format(fmt: str | None, output: str | None, allowed: Sequence[str]) -> str:
     if fmt is None:
         if output and output != "-":
@@ -155,6 +175,22 @@ def choose_lang(lang: str | None, file_lang: str | None = None) -> str:
     if chosen not in ("vi", "en"):
         _fail(EXIT_USAGE, f"unknown language {chosen!r}; choose vi or en")
     return chosen
+
+
+def _inputs(files: Sequence[str] | None, output: str | None, *extra: str) -> list[str]:
+    """The data files to read (data.toml by default), once the output is known not to overwrite one."""
+    from parcalc.reporters.output import check_output_path
+
+    names = resolve_files(files)
+    check_output_path(output, [*names, *extra])
+    return names
+
+
+def _findings(outcome: "Outcome[Any]", strict: bool, quiet: bool, lang: str) -> None:
+    """Errors (and with --strict, warnings) end the run with exit 3; other warnings go to standard error."""
+    outcome.raise_for_errors(strict)
+    if not quiet:
+        _problems_to_stderr(outcome.warnings, lang)
 
 
 def emit(build: Callable[[], "Report"], fmt: str, lang: str, precision: int, output: str | None) -> None:
@@ -180,19 +216,6 @@ def _main(
     ] = False,
 ) -> None:
     """parcalc: administrative-procedure (TTHC) statistics for Vietnam."""
-
-
-def _check_findings(problems: Sequence[Problem], strict: bool, quiet: bool, lang: str) -> None:
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity == "warning"]
-    if errors or (strict and warnings):
-        _problems_to_stderr([*errors, *warnings], lang)
-        raise typer.Exit(EXIT_INVALID)
-    if not quiet:
-        _problems_to_stderr(warnings, lang)
-
-
-FORMATS = ("table", "json", "csv", "markdown", "text", "xlsx", "html")
 
 
 @app.command()
@@ -228,87 +251,28 @@ def compute(
     debug: Debug = False,
 ) -> None:
     """Figures -> counts and rates, per period / level / unit."""
-    with handled(debug, lang):
-        from parcalc.analysis import calc, grouping
-        from parcalc.data import dataset
-        from parcalc.reporters import output as out
+    with handled(debug, lang) as messages:
+        from parcalc import api
         from parcalc.reports.compute import compute_report
         from parcalc.reports.model import Options
 
         chosen = choose_format(fmt, output, FORMATS)
-        how = build_grouping(grain, by, compare, total)
-        names = resolve_files(files)
-        out.check_target(output, names)
-
-        def query_for(loaded: "Dataset") -> "Query":
-            choose_lang(lang, loaded.settings.lang)  # a bad --lang is reported before a bad --period
-            return build_query(loaded, period, level, unit, metrics)
-
-        fast = _columnar(names, how, query_for)  # large CSV sheets: the same result, computed in DuckDB
-        if fast is not None:
-            data, result, found = fast.dataset, fast.result, fast.problems
-        else:
-            data = dataset.load(names)
-            query = query_for(data)
-            rows = calc.analyse_all(data, metrics=not how.active)
-            try:
-                result = grouping.roll_up(data, rows, how, query) if how.active else calc.compute(data, query, rows)
-            except grouping.GroupingError as exc:
-                raise UsageError(str(exc)) from None
-            found = result.run_problems(rows)
-        language = choose_lang(lang, data.settings.lang)
-        _check_findings(found, strict, quiet, language)
-        emit(lambda: compute_report(result, Options(language, precision)), chosen, language, precision, output)
-
-
-def _columnar(
-    names: Sequence[str], how: "Grouping", make_query: Callable[["Dataset"], "Query"]
-) -> "ColumnarResult | None":
-    if not how.active:
-        return None
-    from parcalc.analysis.columnar import try_compute
-    from parcalc.analysis.grouping import GroupingError
-
-    try:
-        return try_compute(names, how, make_query)
-    except GroupingError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def build_grouping(grain: str | None, by: Sequence[str] | None, compare: str | None, total: bool | None) -> "Grouping":
-    from parcalc.analysis.grouping import COMPARE_CHOICES, Grouping, GroupingError, parse_by
-    from parcalc.core.periods import Grain, PeriodError
-
-    try:
-        chosen_grain = Grain.parse(grain) if grain is not None else None
-        if compare is not None and compare not in COMPARE_CHOICES:
-            raise UsageError(f"--compare: unknown comparison {compare!r}; choose previous or last-year")
-        return Grouping(chosen_grain, parse_by(split(by)), total, compare)
-    except (PeriodError, GroupingError) as exc:
-        raise UsageError(f"--grain: {exc}" if isinstance(exc, PeriodError) else str(exc)) from None
-
-
-def build_query(
-    data: "Dataset",
-    period: Sequence[str] | None,
-    level: Sequence[str] | None,
-    unit: Sequence[str] | None,
-    metrics: Sequence[str] | None,
-) -> "Query":
-    from parcalc.analysis.calc import Query
-    from parcalc.core.periods import PeriodError
-
-    periods = []
-    for text in split(period):
-        try:
-            periods.append(data.parse_period(text))
-        except PeriodError as exc:
-            raise UsageError(f"--period: {exc}") from None
-    metric_ids = split(metrics)
-    for metric_id in metric_ids:
-        if metric_id not in data.registry:
-            raise UsageError(f"--metrics: unknown metric {metric_id!r}{did_you_mean(metric_id, set(data.registry))}")
-    return Query(tuple(periods), split(level), split(unit), metric_ids)
+        if lang is not None:
+            choose_lang(lang)  # a bad --lang is reported before a bad --period
+        outcome = api.compute(
+            _inputs(files, output),
+            period=period,
+            level=level,
+            unit=unit,
+            metrics=metrics,
+            grain=grain,
+            by=by,
+            compare=compare,
+            total=total,
+        )
+        language = messages.settle(choose_lang(lang, outcome.dataset.settings.lang))
+        _findings(outcome, strict, quiet, language)
+        emit(lambda: compute_report(outcome.result, Options(language, precision)), chosen, language, precision, output)
 
 
 @app.command()
@@ -321,28 +285,19 @@ def validate(
     debug: Debug = False,
 ) -> None:
     """Only the validation and consistency report (exit 3 when there are errors)."""
-    with handled(debug, lang):
-        from parcalc.analysis import calc
-        from parcalc.data import dataset
-        from parcalc.reporters import output as out
+    with handled(debug, lang) as messages:
+        from parcalc import api
         from parcalc.reports.model import Options
         from parcalc.reports.validate import validate_report
 
         chosen = choose_format(fmt, output, FORMATS)
-        names = resolve_files(files)
-        out.check_target(output, names)
-        language = choose_lang(lang)
-        try:
-            data = dataset.load(names)
-            rows = calc.analyse_all(data)
-            problems = [*(p for r in rows for p in r.problems), *calc.carry_over_gaps(data, rows)]
-            language = choose_lang(lang, data.settings.lang)
-        except InputError as exc:
-            problems = exc.problems
-        options = Options(language)
-        emit(lambda: validate_report(problems, options), chosen, language, 2, output)
-        failed = any(p.severity == "error" for p in problems) or (strict and problems)
-        if failed:
+        names = _inputs(files, output)
+        choose_lang(lang)
+        checked = api.validate(names)
+        language = messages.settle(choose_lang(lang, checked.lang))
+        problems = checked.problems
+        emit(lambda: validate_report(problems, Options(language)), chosen, language, 2, output)
+        if not checked.valid or (strict and problems):
             if output not in (None, "-"):  # the report is in the file: say why the exit code is 3
                 errors = sum(p.severity == "error" for p in problems)
                 _fail(EXIT_INVALID, f"{errors} errors, {len(problems) - errors} warnings; the report is in {output}")
@@ -362,16 +317,14 @@ def metrics_command(
 ) -> None:
     """The metric catalogue: id, label (vi, en) and formula."""
     with handled(debug, lang):
-        from parcalc.core.metrics import Registry
-        from parcalc.data import dataset
+        from parcalc import api
+        from parcalc.reporters.output import check_output_path
         from parcalc.reports.catalogue import metrics_report
         from parcalc.reports.model import Options
 
         chosen = choose_format(fmt, output, FORMATS)
-        from parcalc.reporters.output import check_target
-
-        check_target(output, files or ())
-        registry = dataset.load(files).registry if files else Registry()
+        check_output_path(output, files or ())
+        registry = api.catalogue(files or None)
         language = choose_lang(lang)
         emit(lambda: metrics_report(registry, Options(language)), chosen, language, 2, output)
 
@@ -402,38 +355,6 @@ def report(**options: Any) -> None:
 report.__doc__ = "The compute report as the paragraphs an office writes: compute with --format text by default."
 
 
-TargetFiles = Annotated[
-    list[str] | None,
-    typer.Option("--targets", "-t", help="a TOML file of [[targets]] (repeat for several)", show_default=False),
-]
-Presets = Annotated[
-    list[str] | None,
-    typer.Option("--preset", help="a shipped set of targets, e.g. qd766-2022 (see --list-presets)", show_default=False),
-]
-
-
-def build_filters(
-    data: "Dataset",
-    period: Sequence[str] | None,
-    level: Sequence[str] | None,
-    unit: Sequence[str] | None,
-    names: Sequence[str] | None,
-) -> "Filters":
-    from parcalc.targets.check import Filters
-
-    query = build_query(data, period, None, None, None)
-    levels, units, wanted = split(level), split(unit), split(names)
-    for chosen in levels:
-        if chosen not in data.settings.levels:
-            hint = did_you_mean(chosen, data.settings.levels)
-            raise UsageError(f"--level: {chosen!r} is not one of {', '.join(data.settings.levels)}{hint}")
-    known = [p.target.name for p in data.targets]
-    for name in wanted:
-        if name not in known:
-            raise UsageError(f"--target: no target named {name!r}{did_you_mean(name, known)}")
-    return Filters(query.periods, levels, units, wanted)
-
-
 @app.command("check-targets")
 def check_targets(
     files: Files = None,
@@ -458,33 +379,28 @@ def check_targets(
     debug: Debug = False,
 ) -> None:
     """Targets -> met / missed / no data, with the shortfall (exit 1 when any is missed)."""
-    with handled(debug, lang):
-        from parcalc.analysis import calc
-        from parcalc.reporters import output as out
+    with handled(debug, lang) as messages:
+        from parcalc import api
         from parcalc.reports.model import Options
         from parcalc.reports.targets import presets_report, targets_report
-        from parcalc.targets import check as targets
-        from parcalc.targets import presets as preset
 
         chosen = choose_format(fmt, output, FORMATS)
         if list_presets:
             language = choose_lang(lang)
-            shipped = list(preset.available().values())
+            shipped = api.shipped_presets()
             emit(lambda: presets_report(shipped, Options(language)), chosen, language, precision, output)
             return
-        names_in = resolve_files(files)
         extra = list(targets_files or ())
-        out.check_target(output, [*names_in, *extra])
-        data = preset.load_dataset(names_in, extra, split(presets))
-        language = choose_lang(lang, data.settings.lang)
+        data = api.load(_inputs(files, output, *extra), targets=extra, presets=presets)
+        language = messages.settle(choose_lang(lang, data.settings.lang))
         if not data.targets:
             raise UsageError("no targets to check: add [[targets]] to a data file, or use --targets FILE or --preset")
-        filters = build_filters(data, period, level, unit, names)
-        rows = calc.analyse_all(data)
-        result = targets.evaluate(data, rows, filters, fail_on_no_data)
-        _check_findings([*(p for r in rows for p in r.problems), *result.problems], strict, quiet, language)
-        emit(lambda: targets_report(result, Options(language, precision)), chosen, language, precision, output)
-        summary = result.summary
+        outcome = api.check_targets(
+            data, target=names, period=period, level=level, unit=unit, fail_on_no_data=fail_on_no_data
+        )
+        _findings(outcome, strict, quiet, language)
+        emit(lambda: targets_report(outcome.result, Options(language, precision)), chosen, language, precision, output)
+        summary = outcome.result.summary
         if summary["no_data"] and not quiet:
             typer.echo(
                 f"parcalc: {summary['no_data']} target result(s) without data; --fail-on-no-data counts them as missed",
@@ -518,46 +434,18 @@ def rank(
     debug: Debug = False,
 ) -> None:
     """Rank units by the points their targets score, or by one metric, with bands (tốt / khá / ...)."""
-    with handled(debug, lang):
-        from parcalc.analysis import calc
-        from parcalc.reporters import output as out
+    with handled(debug, lang) as messages:
+        from parcalc import api
         from parcalc.reports.model import Options
         from parcalc.reports.targets import rank_report
-        from parcalc.targets import check as targets
-        from parcalc.targets import presets as preset
-        from parcalc.targets import ranking
 
         chosen = choose_format(fmt, output, FORMATS)
-        names_in = resolve_files(files)
         extra = list(targets_files or ())
-        out.check_target(output, [*names_in, *extra])
-        data = preset.load_dataset(names_in, extra, split(presets))
-        language = choose_lang(lang, data.settings.lang)
-        by = None
-        if metric is not None:
-            by = data.registry.get(metric)
-            if by is None:
-                raise UsageError(f"--metric: unknown metric {metric!r}{did_you_mean(metric, set(data.registry))}")
-        try:
-            rules = ranking.read_bands(bands, by) if bands else ranking.dataset_bands(data, by)
-        except ValueError as exc:
-            raise UsageError(f"--bands: {exc}") from None
-        filters = build_filters(data, period, level, None, None)
-        rows = calc.analyse_all(data)
-        if by is not None:
-            result = ranking.by_metric(data, rows, by, rules, ascending, filters.periods, filters.levels)
-            found = [*(p for r in rows for p in r.problems), *result.problems]
-        else:
-            if not any(p.values.points is not None for p in data.targets):
-                raise UsageError("no target carries points: add points = ... to [[targets]], or rank by --metric")
-            checked = targets.evaluate(data, rows, filters)
-            result = ranking.by_points(checked, rules)
-            found = [*(p for r in rows for p in r.problems), *checked.problems]
-        _check_findings(found, strict, quiet, language)
-        emit(lambda: rank_report(result, Options(language, precision)), chosen, language, precision, output)
-
-
-INGEST_FORMATS = ("toml", "csv", "json")
+        data = api.load(_inputs(files, output, *extra), targets=extra, presets=presets)
+        language = messages.settle(choose_lang(lang, data.settings.lang))
+        outcome = api.rank(data, metric=metric, bands=bands, ascending=ascending, period=period, level=level)
+        _findings(outcome, strict, quiet, language)
+        emit(lambda: rank_report(outcome.result, Options(language, precision)), chosen, language, precision, output)
 
 
 @app.command()
@@ -591,40 +479,26 @@ def ingest(
     debug: Debug = False,
 ) -> None:
     """Dossier-level records -> figures (a TOML data file that compute and check-targets read)."""
-    with handled(debug, None):
-        from datetime import date
+    with handled(debug, "en"):  # ingest's messages quote DuckDB and the files, in English
+        from parcalc import api
+        from parcalc.ingest import format_for, render
+        from parcalc.reporters.output import check_output_path, write
 
-        from parcalc.core.periods import Grain, PeriodError
-        from parcalc.ingest import IngestError, format_for, render
-        from parcalc.ingest import ingest as run_ingest
-        from parcalc.reporters import output as out
-
-        try:
-            chosen_grain = Grain.parse(grain)
-        except PeriodError as exc:
-            raise UsageError(str(exc)) from None
-        try:
-            as_of_date = date.fromisoformat(as_of) if as_of else None
-        except ValueError:
-            raise UsageError(f"--as-of {as_of!r} is not a date (write it as 2022-09-30)") from None
         if fmt is not None and fmt not in INGEST_FORMATS:
             _fail(EXIT_USAGE, f"unknown format {fmt!r}; choose one of {', '.join(INGEST_FORMATS)}")
-        out.check_target(output, records)
-        try:
-            chosen = fmt or format_for(output)
-            with _ingest_progress(quiet) as progress:
-                result = run_ingest(
-                    records,
-                    chosen_grain,
-                    as_of=as_of_date,
-                    column_map=columns,
-                    start_day=start_day,
-                    strict=strict,
-                    progress=progress,
-                    max_bad_rows=max_bad_rows,
-                )
-        except IngestError as exc:
-            _fail(EXIT_INVALID, str(exc))
+        check_output_path(output, records)
+        chosen = fmt or format_for(output)
+        with _ingest_progress(quiet) as progress:
+            result = api.ingest(
+                records,
+                grain,
+                as_of=as_of,
+                columns=columns,
+                start_day=start_day,
+                strict=strict,
+                progress=progress,
+                max_bad_rows=max_bad_rows,
+            )
         content = render(result, chosen)
         if not quiet:
             for bad in result.bad_rows:
@@ -641,7 +515,7 @@ def ingest(
                     f"parcalc: note: {result.after_as_of} dossier(s) received after {result.as_of} are not counted",
                     err=True,
                 )
-        out.write(content, output)
+        write(content, output)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from parcalc.analysis.calc import ComputeResult, Query, RowResult, carry_over_gaps, compute
 from parcalc.analysis.rollup import Engine, Key
-from parcalc.core.issues import Problem, warning
+from parcalc.core.issues import Problem, UsageError, warning
 from parcalc.core.periods import Grain, Period, containing, month_run
 from parcalc.data.dataset import Dataset
 
@@ -22,7 +22,7 @@ BY_CHOICES = ("level", "unit", "period")
 COMPARE_CHOICES = ("previous", "last-year")
 
 
-class GroupingError(ValueError):
+class GroupingError(UsageError):
     """An impossible roll-up request (rolling down, a period that does not split): a usage error."""
 
 
@@ -48,7 +48,7 @@ def parse_by(values: Iterable[str]) -> frozenset[str]:
     chosen = frozenset(v.strip().lower() for v in values if v.strip())
     unknown = sorted(chosen - set(BY_CHOICES))
     if unknown:
-        raise GroupingError(f"--by: unknown grouping {unknown[0]!r}; choose from {', '.join(BY_CHOICES)}")
+        raise GroupingError(f"unknown grouping {unknown[0]!r}; choose from {', '.join(BY_CHOICES)}", option="by")
     return chosen
 
 
@@ -62,7 +62,7 @@ def _shift_year(day: date, years: int) -> date:
 def earlier(period: Period, how: str) -> Period:
     """The period to compare with: the one just before of the same length, or the same one a year before."""
     if how not in COMPARE_CHOICES:
-        raise GroupingError(f"--compare: unknown comparison {how!r}; choose previous or last-year")
+        raise GroupingError(f"unknown comparison {how!r}; choose previous or last-year", option="compare")
     if period.first_month is not None and period.months is not None:
         back = period.months if how == "previous" else 12
         return month_run(period.first_month - back, period.months, period.start_day)
@@ -87,7 +87,7 @@ def split_periods(periods: Sequence[Period], grain: Grain | None) -> list[Period
     for period in periods:
         parts = [period] if period.grain == grain else period.sub_periods(grain)
         if parts is None:
-            raise GroupingError(f"--period {period.label} does not split into whole {grain.name.lower()}s")
+            raise GroupingError(f"{period.label} does not split into whole {grain.name.lower()}s", option="period")
         asked.extend(parts)
     return asked
 

@@ -45,7 +45,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{key} được khai báo hai lần cho cùng kỳ, cấp và đơn vị ({first} và {second})",
         "{key} is given twice for the same period, level and unit ({first} and {second})",
     ),
-    "duplicate-id": ("{what} {value!r} được khai báo hai lần", "{what} {value!r} is declared twice"),
+    "duplicate-id": (
+        "{what} {value!r} được khai báo hai lần{first_at}",
+        "{what} {value!r} is declared twice{first_at}",
+    ),
     "unknown-metric": ("chỉ tiêu không tồn tại {value!r}{hint}", "unknown metric {value!r}{hint}"),
     "unknown-field": (
         "{value!r} không phải là trường số liệu{hint}",
@@ -104,7 +107,47 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "kỳ {period} dài hơn một {grain}, không chia nhỏ được; không đưa vào tổng hợp",
         "{period} is longer than a {grain} and cannot be split; left out of the roll-up",
     ),
+    # parcalc ingest: record files that cannot be read, and record rows left out of the figures.
+    "records-file": ("không đọc được tệp hồ sơ: {detail}", "{detail}"),
+    "records-columns": ("thiếu cột trong tệp hồ sơ: {detail}", "{detail}"),
+    "column-map": ("bảng tên cột không hợp lệ: {detail}", "{detail}"),
+    "bad-records": ("có dòng hồ sơ không hợp lệ: {detail}", "{detail}"),
+    "ingest-output": ("không ghi được kết quả: {detail}", "{detail}"),
+    "records": ("không xử lý được hồ sơ: {detail}", "{detail}"),
+    **{
+        f"missing-{column}": ("{column} để trống", "{column} is empty")
+        for column in ("dossier_id", "unit", "level", "channel", "received_on", "due_on")
+    },
+    "not-a-date": ("{column} {value!r} không phải là ngày", "{column} {value!r} is not a date"),
+    "unknown-channel": (
+        "hình thức nộp {value!r} không phải trực tuyến, trực tiếp hay bưu chính",
+        "channel {value!r} is not online, direct or postal",
+    ),
+    "not-a-boolean": ("full_online {value!r} không phải có hay không", "full_online {value!r} is not true or false"),
+    "due-before-received": (
+        "ngày hẹn trả {due_on} trước ngày tiếp nhận {received_on}",
+        "due_on {due_on} is before received_on {received_on}",
+    ),
+    "resolved-before-received": (
+        "ngày có kết quả {resolved_on} trước ngày tiếp nhận {received_on}",
+        "resolved_on {resolved_on} is before received_on {received_on}",
+    ),
+    "withdrawn-before-received": (
+        "ngày rút hồ sơ {withdrawn_on} trước ngày tiếp nhận {received_on}",
+        "withdrawn_on {withdrawn_on} is before received_on {received_on}",
+    ),
+    "resolved-and-withdrawn": (
+        "có cả ngày có kết quả và ngày rút hồ sơ",
+        "both resolved_on and withdrawn_on are set",
+    ),
+    "full-online-not-online": (
+        "hồ sơ toàn trình nhưng hình thức nộp là {channel!r} (hồ sơ toàn trình nộp trực tuyến)",
+        "full_online is true but the channel is {channel!r} (full-process dossiers are online)",
+    ),
 }
+
+# Parameters a template may leave out: they read as nothing.
+OPTIONAL_PARAMS: dict[str, Any] = {"first_at": ""}
 
 
 # Parameters that are numbers of dossiers (or of bytes and tables); "gap" is signed: +7, -16.
@@ -153,7 +196,7 @@ class Problem:
     gap: int | None = None
 
     def message(self, lang: str = "en") -> str:
-        params = {k: _shown(k, v, lang) for k, v in self.params.items()}
+        params = {**OPTIONAL_PARAMS, **{k: _shown(k, v, lang) for k, v in self.params.items()}}
         return pick(TEMPLATES[self.code], lang).format(**params)
 
     def located(self, **where: Any) -> Problem:
@@ -232,8 +275,17 @@ def thousands_hint(value: object) -> LangText:
     return LangText(vi="", en="")
 
 
-class UsageError(Exception):
-    """A problem with how parcalc was called (exit 2), such as a file that does not exist."""
+class UsageError(ValueError):
+    """A problem with how parcalc was called (exit 2), such as a file that does not exist or a bad value.
+
+    ``option`` names the setting at fault (``"period"``, ``"grain"``), not a command-line flag: the
+    library does not know how it is called, and the CLI writes ``--period: ...`` from it.
+    """
+
+    def __init__(self, message: str, *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.option = option
 
 
 class InputError(Exception):

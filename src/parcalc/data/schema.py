@@ -126,6 +126,10 @@ DATA_FILE = cs.typed_dict_schema(
         "targets": _field(cs.list_schema(TARGET), "Targets from plans"),
         "metrics": _field(cs.list_schema(METRIC), "Custom ratio metrics"),
         "bands": _field(cs.list_schema(BAND), "Bands for parcalc rank (tốt / khá / ..., A / B / C)"),
+        # parcalc ingest --format json lists the record rows it left out; the figures read back without them.
+        "issues": _field(
+            cs.list_schema(cs.any_schema()), "Problems the program that wrote the file reported; not read"
+        ),
     },
     extra_behavior="forbid",
 )

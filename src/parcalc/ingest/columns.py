@@ -86,6 +86,7 @@ class ColumnMap:
                 f"no column for {wanted}; the file has {', '.join(map(repr, by_form.values()))}"
                 " (a column map names your system's headers: --columns map.toml)",
                 file=source,
+                code="records-columns",
             )
         return resolved
 
@@ -96,13 +97,15 @@ def load_column_map(path: str | Path) -> ColumnMap:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise IngestError(f"cannot read the column map: {exc.strerror or exc}", file=source) from None
+        raise IngestError(
+            f"cannot read the column map: {exc.strerror or exc}", file=source, code="column-map"
+        ) from None
     try:
         data = json.loads(text) if source.lower().endswith(".json") else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise IngestError(f"the column map is not valid: {exc}", file=source) from None
+        raise IngestError(f"the column map is not valid: {exc}", file=source, code="column-map") from None
     if not isinstance(data, dict):
-        raise IngestError("a column map is a table of column = header", file=source)
+        raise IngestError("a column map is a table of column = header", file=source, code="column-map")
     return column_map_from(data, source)
 
 
@@ -115,24 +118,24 @@ def column_map_from(data: Mapping[str, object], source: str = "column map") -> C
             channels = _channels(value, source)
         elif key in COLUMNS:
             if not isinstance(value, str) or not value.strip():
-                raise IngestError(f"{key} must name a header (text), not {value!r}", file=source)
+                raise IngestError(f"{key} must name a header (text), not {value!r}", file=source, code="column-map")
             headers[key] = value
         else:
             hint = get_close_matches(key, [*COLUMNS, "channels"], n=1)
             suffix = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise IngestError(f"unknown key {key!r} in the column map{suffix}", file=source)
+            raise IngestError(f"unknown key {key!r} in the column map{suffix}", file=source, code="column-map")
     return ColumnMap(headers, channels)
 
 
 def _channels(value: object, source: str) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
-        raise IngestError("channels must be a table: online = [...], direct = [...]", file=source)
+        raise IngestError("channels must be a table: online = [...], direct = [...]", file=source, code="column-map")
     result: dict[str, tuple[str, ...]] = {}
     for name, spellings in value.items():
         if name not in CHANNELS:
-            raise IngestError(f"unknown channel {name!r} (online, direct or postal)", file=source)
+            raise IngestError(f"unknown channel {name!r} (online, direct or postal)", file=source, code="column-map")
         items = [spellings] if isinstance(spellings, str) else spellings
         if not isinstance(items, list) or not all(isinstance(s, str) for s in items):
-            raise IngestError(f"channels.{name} must be text or a list of texts", file=source)
+            raise IngestError(f"channels.{name} must be text or a list of texts", file=source, code="column-map")
         result[name] = tuple(items)
     return result

@@ -23,6 +23,7 @@ from typing import Any
 
 from parcalc.analysis.duck import quote_text
 from parcalc.core.counts import RECORD_FIELDS
+from parcalc.core.issues import LangText, Problem, UsageError, warning
 from parcalc.core.periods import Grain, date_window, month_index, month_run
 from parcalc.ingest import sql
 from parcalc.ingest.columns import DATE_COLUMNS, ColumnMap, column_map_from, load_column_map
@@ -38,15 +39,32 @@ MEMORY_LIMIT = "600MiB"  # of DuckDB buffers; Python, the DuckDB library and its
 
 @dataclass(frozen=True)
 class BadRow:
-    """A record left out of the figures, and why."""
+    """A record left out of the figures, and why: a warning located by its file and row (as ``line``)."""
 
-    file: str
-    row: int
-    code: str
-    message: str
+    problem: Problem
+
+    @property
+    def file(self) -> str:
+        return self.problem.file or ""
+
+    @property
+    def row(self) -> int:
+        return self.problem.line or 0
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
+    @property
+    def message(self) -> str:
+        return self.problem.message("en")
 
     def __str__(self) -> str:
         return f"{self.file}, row {self.row}: {self.message}"
+
+
+def _bad_row(file: str, row: int, code: str, params: dict[str, Any]) -> BadRow:
+    return BadRow(warning(code, **params).located(file=file, line=row))
 
 
 @dataclass(frozen=True)
@@ -100,10 +118,10 @@ def ingest(
     ``memory_limit`` caps DuckDB's buffers (a DuckDB size such as "2GiB"); beyond it, it spills to disk.
     """
     if not paths:
-        raise IngestError("no record files given")
+        raise UsageError("no record files given", option="records")
     chosen = grain if isinstance(grain, Grain) else Grain.parse(grain)
     if not 1 <= start_day <= 28:
-        raise IngestError(f"start_day must be between 1 and 28, not {start_day}")
+        raise UsageError(f"must be between 1 and 28, not {start_day}", option="start_day")
     mapping = _column_map(column_map)
     from parcalc.analysis import duck
 
@@ -210,7 +228,7 @@ class _RecordScan:
                 self._aggregate(numbered=True, excluded="excluded", stage="aggregating without duplicates")
         if strict and bad_total:
             shown = "; ".join(str(b) for b in bad_rows[:3])
-            raise IngestError(f"{bad_total} bad record row(s) (strict mode): {shown}")
+            raise IngestError(f"{bad_total} bad record row(s) (strict mode): {shown}", code="bad-records")
         fields: tuple[str, ...] = COUNT_FIELDS
         if any(s.columns["full_online"] is None for s in self.sources):
             fields = tuple(f for f in COUNT_FIELDS if f != "received_full_online")
@@ -266,7 +284,7 @@ class _RecordScan:
         listed = self.con.execute(
             f"SELECT file, row, reason, id, {raw} FROM ({rows}) WHERE reason <> 0 ORDER BY file, row LIMIT {limit}"
         ).fetchall()
-        bad = [BadRow(self.sources[r[0]].label, r[1], *_describe(r[2], r[3:])) for r in listed]
+        bad = [_bad_row(self.sources[r[0]].label, r[1], *_describe(r[2], r[3:])) for r in listed]
         duplicates: list[tuple[int, int]] = []
         if has_duplicates:
             repeated = self.con.execute(
@@ -281,8 +299,16 @@ class _RecordScan:
                     duplicates.append((file, row))
                     where = first_seen[dossier]
                     first = f"row {where[1]}" if where[0] == file else f"{self.sources[where[0]].label}, row {where[1]}"
-                    message = f"duplicate dossier_id {dossier!r} (first at {first})"
-                    bad.append(BadRow(self.sources[file].label, row, "duplicate-id", message))
+                    first_vi = first.replace("row", "dòng")
+                    first_at = LangText(en=f" (first at {first})", vi=f" (lần đầu ở {first_vi})")
+                    bad.append(
+                        _bad_row(
+                            self.sources[file].label,
+                            row,
+                            "duplicate-id",
+                            {"what": "dossier_id", "value": dossier, "first_at": first_at},
+                        )
+                    )
         self.con.execute("SET preserve_insertion_order = false")
         bad.sort(key=lambda b: (self._file_index(b.file), b.row))
         return bad[:limit], duplicates
@@ -323,29 +349,28 @@ class _RecordScan:
         return month // self.grain.value
 
 
-_MESSAGES = {
-    **{code: (f"missing-{column}", f"{column} is empty") for column, code in sql.MISSING.items()},
-    **{code: ("not-a-date", f"{column} {{{column}!r}} is not a date") for column, code in sql.NOT_A_DATE.items()},
-    sql.UNKNOWN_CHANNEL: ("unknown-channel", "channel {channel!r} is not online, direct or postal"),
-    sql.NOT_A_BOOLEAN: ("not-a-boolean", "full_online {full_online!r} is not true or false"),
-    sql.DUE_BEFORE_RECEIVED: ("due-before-received", "due_on {due_on} is before received_on {received_on}"),
-    sql.RESOLVED_BEFORE_RECEIVED: (
-        "resolved-before-received",
-        "resolved_on {resolved_on} is before received_on {received_on}",
-    ),
-    sql.WITHDRAWN_BEFORE_RECEIVED: (
-        "withdrawn-before-received",
-        "withdrawn_on {withdrawn_on} is before received_on {received_on}",
-    ),
-    sql.RESOLVED_AND_WITHDRAWN: ("resolved-and-withdrawn", "both resolved_on and withdrawn_on are set"),
-    sql.FULL_ONLINE_NOT_ONLINE: (
-        "full-online-not-online",
-        "full_online is true but the channel is {channel!r} (full-process dossiers are online)",
-    ),
+# Why a record was left out: the problem code and the values its message quotes (see core.issues.TEMPLATES).
+_REASONS: dict[int, tuple[str, tuple[str, ...]]] = {
+    **{reason: (f"missing-{column}", ()) for column, reason in sql.MISSING.items()},
+    **{reason: ("not-a-date", (column,)) for column, reason in sql.NOT_A_DATE.items()},
+    sql.UNKNOWN_CHANNEL: ("unknown-channel", ("channel",)),
+    sql.NOT_A_BOOLEAN: ("not-a-boolean", ("full_online",)),
+    sql.DUE_BEFORE_RECEIVED: ("due-before-received", ("due_on", "received_on")),
+    sql.RESOLVED_BEFORE_RECEIVED: ("resolved-before-received", ("resolved_on", "received_on")),
+    sql.WITHDRAWN_BEFORE_RECEIVED: ("withdrawn-before-received", ("withdrawn_on", "received_on")),
+    sql.RESOLVED_AND_WITHDRAWN: ("resolved-and-withdrawn", ()),
+    sql.FULL_ONLINE_NOT_ONLINE: ("full-online-not-online", ("channel",)),
 }
 
 
-def _describe(reason: int, values: tuple[Any, ...]) -> tuple[str, str]:
-    code, template = _MESSAGES[reason]
+def _describe(reason: int, values: tuple[Any, ...]) -> tuple[str, dict[str, Any]]:
+    """The problem code of a bad record and its message's parameters, from the raw values of its row."""
+    code, quoted = _REASONS[reason]
     named = dict(zip(("channel", "full_online", *DATE_COLUMNS), values[1:], strict=True))
-    return code, template.format(**named)
+    if code.startswith("missing-"):
+        return code, {"column": code.removeprefix("missing-")}
+    if code == "not-a-date":
+        return code, {"column": quoted[0], "value": named[quoted[0]]}
+    if code in ("unknown-channel", "not-a-boolean"):
+        return code, {"value": named[quoted[0]]}
+    return code, {name: named[name] for name in quoted}

@@ -55,7 +55,7 @@ def open_sources(
     for index, path in enumerate(paths):
         label = str(path)
         if not path.is_file():
-            raise IngestError("no such file", file=label)
+            raise IngestError("no such file", file=label, code="records-file")
         suffix = path.suffix.lower()
         if suffix == ".parquet":
             source = _parquet(con, path, label)
@@ -66,7 +66,7 @@ def open_sources(
         elif suffix in (".csv", ".txt", ".tsv"):
             source = _csv(con, path, label, _sniff_delimiter(path, label), parallel)
         else:
-            raise IngestError("unknown record format (use .csv, .parquet or .xlsx)", file=label)
+            raise IngestError("unknown record format (use .csv, .parquet or .xlsx)", file=label, code="records-file")
         found = {c.name: c for c in source.columns.values() if c is not None}
         resolved = column_map.resolve(found, label)
         columns = {key: (found[name] if name is not None else None) for key, name in resolved.items()}
@@ -78,7 +78,7 @@ def _describe(con: Any, relation: str, label: str) -> dict[str, Column | None]:
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except Exception as exc:  # duckdb raises many error classes; all mean the file is unreadable
-        raise IngestError(f"cannot read the file: {_first_line(exc)}", file=label) from None
+        raise IngestError(f"cannot read the file: {_first_line(exc)}", file=label, code="records-file") from None
     return {str(name): Column(str(name), str(kind)) for name, kind, *_ in rows}
 
 
@@ -91,11 +91,11 @@ def _sniff_delimiter(path: Path, label: str) -> str:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = handle.readline()
     except UnicodeDecodeError:
-        raise IngestError("the file is not UTF-8 text", file=label) from None
+        raise IngestError("the file is not UTF-8 text", file=label, code="records-file") from None
     except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror or exc}", file=label) from None
+        raise IngestError(f"cannot read the file: {exc.strerror or exc}", file=label, code="records-file") from None
     if not header.strip():
-        raise IngestError("the file is empty (a header row is needed)", file=label)
+        raise IngestError("the file is empty (a header row is needed)", file=label, code="records-file")
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: counts[d])
 
@@ -132,11 +132,13 @@ def _xlsx_to_csv(path: Path, target: Path, label: str, progress: ProgressHook | 
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
-        raise IngestError("reading .xlsx needs openpyxl (pip install openpyxl)", file=label) from None
+        raise IngestError(
+            "reading .xlsx needs openpyxl (pip install openpyxl)", file=label, code="records-file"
+        ) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, ValueError... for a broken workbook
-        raise IngestError(f"cannot read the workbook: {_first_line(exc)}", file=label) from None
+        raise IngestError(f"cannot read the workbook: {_first_line(exc)}", file=label, code="records-file") from None
     try:
         sheet = book.worksheets[0]
         total = sheet.max_row or 0
@@ -155,7 +157,7 @@ def _xlsx_to_csv(path: Path, target: Path, label: str, progress: ProgressHook | 
                 if progress is not None and total and number % 10_000 == 0:
                     progress(f"reading {label}", number / total)
             if not header_seen:
-                raise IngestError("the sheet is empty (a header row is needed)", file=label)
+                raise IngestError("the sheet is empty (a header row is needed)", file=label, code="records-file")
     finally:
         book.close()
 

@@ -19,7 +19,9 @@ def format_for(path: str | Path | None, default: str = "toml") -> str:
         return default
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise IngestError(f"cannot tell the output format from {str(path)!r}: use .toml, .csv or .json")
+        raise IngestError(
+            f"cannot tell the output format from {str(path)!r}: use .toml, .csv or .json", code="ingest-output"
+        )
     return suffix
 
 
@@ -51,7 +53,9 @@ def render(result: IngestResult, fmt: str) -> str:
         head = f"# Figures from dossier records by parcalc ingest: grain {result.grain.name.lower()}, as of {as_of}.\n"
         return head + tomli_w.dumps(document(result))
     if fmt == "json":
-        return json.dumps(document(result), ensure_ascii=False, indent=1) + "\n"
+        # Like every other command's JSON, the problems ride along: here the record rows left out.
+        issues = [bad.problem.to_json() for bad in result.bad_rows]
+        return json.dumps({**document(result), "issues": issues}, ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
         return result.csv
-    raise IngestError(f"unknown output format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    raise IngestError(f"unknown output format {fmt!r} (choose one of {', '.join(FORMATS)})", code="ingest-output")

@@ -12,19 +12,19 @@ from parcalc.core.issues import UsageError
 from parcalc.data.text import STDIN
 
 
-def check_target(path: str | None, inputs: Sequence[str] = ()) -> None:
-    """Refuse, before any work, to write over one of the input files."""
+def check_output_path(path: str | None, inputs: Sequence[str] = ()) -> None:
+    """Refuse, before any work, an output path that is a folder or one of the input files."""
     if path is None or path == STDIN:
         return
     target = Path(path)
     if target.is_dir():
-        raise UsageError(f"{path}: is a folder; name a file for --output")
+        raise UsageError(f"{path}: is a folder; name a file", option="output")
     for name in inputs:
         if name == STDIN:
             continue
         with contextlib.suppress(OSError):
             if target.exists() and Path(name).exists() and target.samefile(name):
-                raise UsageError(f"{path}: refusing to write the output over an input file")
+                raise UsageError(f"{path}: refusing to write the output over an input file", option="output")
 
 
 # Test hook: seconds to wait with the output complete but not yet in place, so that tests can kill a run

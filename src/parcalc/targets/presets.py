@@ -9,18 +9,17 @@ named with ``--level`` / ``--unit``.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from parcalc.core.issues import UsageError, did_you_mean
 from parcalc.core.words import pick
-from parcalc.data.loading import Source, load_sources, validate_model
+from parcalc.data.loading import Source, validate_model
 from parcalc.data.text import index_lines
 
 if TYPE_CHECKING:
-    from parcalc.data.dataset import Dataset
+    pass
 
 
 @dataclass(frozen=True)
@@ -81,14 +80,5 @@ def find(name: str) -> Preset:
     if family:
         return family[-1]
     raise UsageError(
-        f"--preset: no preset {name!r}{did_you_mean(name, presets)}; see parcalc check-targets --list-presets"
+        f"no preset {name!r}{did_you_mean(name, presets)}; see the list of shipped presets", option="preset"
     )
-
-
-def load_dataset(files: Sequence[str], target_files: Sequence[str] = (), presets: Sequence[str] = ()) -> Dataset:
-    """Data files, target files and presets read and checked together as one dataset."""
-    from parcalc.data.dataset import build
-
-    chosen = [find(name) for name in presets]
-    sources = load_sources([*files, *target_files])
-    return build([*sources, *(p.load() for p in chosen)])

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from parcalc.analysis.calc import RowResult
 from parcalc.analysis.rollup import Engine
-from parcalc.core.issues import Problem, unique
+from parcalc.core.issues import Problem, UsageError, unique
 from parcalc.core.metrics import Metric
 from parcalc.core.periods import Period
 from parcalc.data.dataset import Dataset
@@ -150,16 +150,18 @@ def by_metric(
 
 
 def read_bands(text: str, metric: Metric | None) -> list[BandRule]:
-    """Bands as written on the command line: "A=90%,B=80%,C=70%" or "tốt=80,khá=65". Raises ValueError."""
+    """Bands as written on the command line: "A=90%,B=80%,C=70%" or "tốt=80,khá=65". Raises UsageError."""
     rules: list[BandRule] = []
     for part in (p.strip() for p in text.split(",")):
         name, sep, bound = part.partition("=")
         if not part or not sep or not name.strip() or not bound.strip():
-            raise ValueError(f"cannot read band {part!r}; write NAME=BOUND, for example A=90%,B=80%,C=70%")
+            raise UsageError(
+                f"cannot read band {part!r}; write NAME=BOUND, for example A=90%,B=80%,C=70%", option="bands"
+            )
         try:
             minimum, share = band_min(Band(name.strip(), bound.strip()), metric)
         except ThresholdError as exc:
-            raise ValueError(f"band {name.strip()!r}: {exc}") from None
+            raise UsageError(f"band {name.strip()!r}: {exc}", option="bands") from None
         rules.append(BandRule(name.strip(), minimum, share))
     return rules
 
