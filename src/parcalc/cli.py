@@ -1,8 +1,8 @@
 """The command line: parse options, call parcalc.api, render the result. Nothing else lives here.
 
-Each command is the api function of the same name with its options in front and a reporter behind;
-what is shared by several commands (options, the error-to-exit-code mapping, warnings on standard
-error, choosing the format and the language) is defined once below.
+Each command is the api function of the same name with its options in front and a reporter behind.
+What several commands share is defined once below: every option (one Annotated alias each), the mapping
+of errors to exit codes, warnings on standard error, and the choice of format and language.
 """
 
 import contextlib
@@ -13,14 +13,12 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from parcalc import __version__
-from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean
+from parcalc.core.issues import InputError, Problem, UsageError
 from parcalc.data.loading import resolve_files
 
 if TYPE_CHECKING:
@@ -28,6 +26,7 @@ if TYPE_CHECKING:
     from parcalc.reports.model import Report
 
 EXIT_OK, EXIT_MISSED, EXIT_USAGE, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+INGEST_FORMATS = ("toml", "csv", "json")
 
 app = typer.Typer(
     name="parcalc",
@@ -37,6 +36,11 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+def _option(*names: str, help: str, kind: type = str) -> Any:  # noqa: A002 - Typer's own name
+    return typer.Option(*names, help=help, show_default=False)
+
+
 Files = Annotated[
     list[str] | None,
     typer.Argument(
@@ -44,53 +48,37 @@ Files = Annotated[
         show_default=False,
     ),
 ]
-Format = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="table, json, csv, markdown, text, xlsx or html; default: table on a terminal, json when piped, "
-        "or the --output file's suffix",
-        show_default=False,
-    ),
-]
-Lang = Annotated[
-    str | None,
-    typer.Option("--lang", help="vi or en (labels and number style); default: the file's, else vi"),
-]
-Output = Annotated[
-    str | None,
-    typer.Option("--output", "-o", help="write to this file (atomically) instead of standard output"),
-]
+FORMAT_HELP = "table, json, csv, markdown, text, xlsx or html; default: table on a terminal, json when piped, or -o's suffix"
+Format = Annotated[str | None, _option("--format", "-f", help=FORMAT_HELP)]
+Lang = Annotated[str | None, _option("--lang", help="vi or en (labels and number style); default: the file's, else vi")]
+Output = Annotated[str | None, _option("--output", "-o", help="write to this file (atomically) instead of standard output")]
 Precision = Annotated[int, typer.Option("--precision", min=0, max=6, help="decimals shown for percentages")]
 Strict = Annotated[bool, typer.Option("--strict", help="treat warnings as errors (exit 3)")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="do not print warnings on standard error")]
 Debug = Annotated[bool, typer.Option("--debug", help="show a traceback for internal errors")]
-Filter = Annotated[
-    list[str] | None,
-    typer.Option(help="keep only these (repeat or separate with commas)", show_default=False),
-]
-TargetFiles = Annotated[
-    list[str] | None,
-    typer.Option("--targets", "-t", help="a TOML file of [[targets]] (repeat for several)", show_default=False),
-]
-Presets = Annotated[
-    list[str] | None,
-    typer.Option("--preset", help="a shipped set of targets, e.g. qd766-2022 (see --list-presets)", show_default=False),
-]
-
-SUFFIX_FORMATS = {
-    ".json": "json",
-    ".csv": "csv",
-    ".md": "markdown",
-    ".txt": "text",
-    ".xlsx": "xlsx",
-    ".html": "html",
-    ".htm": "html",
-}
-BINARY_FORMATS = ("xlsx",)
-FORMATS = ("table", "json", "csv", "markdown", "text", "xlsx", "html")
-INGEST_FORMATS = ("toml", "csv", "json")
+Filter = Annotated[list[str] | None, _option(help="keep only these (repeat or separate with commas)")]
+Metrics = Annotated[list[str] | None, _option("--metrics", "-m", help="metric ids to report (default: all)")]
+Grain = Annotated[str | None, _option("--grain", help="roll up to month, quarter, half or year")]
+By = Annotated[list[str] | None, _option("--by", help="group by level, unit and/or period (repeat or commas)")]
+Compare = Annotated[str | None, _option("--compare", help="add the previous or last-year period and the change")]
+Total = Annotated[bool | None, _option("--total/--no-total", help="add a total row (default: with --by level or unit)")]
+TargetFiles = Annotated[list[str] | None, _option("--targets", "-t", help="a TOML file of [[targets]] (repeatable)")]
+Presets = Annotated[list[str] | None, _option("--preset", help="a shipped set of targets, e.g. qd766-2022 (--list-presets)")]
+ListPresets = Annotated[bool, typer.Option("--list-presets", help="list the shipped presets and exit")]
+TargetNames = Annotated[list[str] | None, _option("--target", help="check only these targets, by name")]
+FailOnNoData = Annotated[bool, typer.Option("--fail-on-no-data", help="count a target without data as missed (exit 1)")]
+RankMetric = Annotated[str | None, _option("--metric", "-m", help="rank by this metric instead of by points")]
+BANDS_HELP = 'bands, best first: "A=90%,B=80%,C=70%" (share of the points) or "tốt=80,khá=65"'
+Bands = Annotated[str | None, _option("--bands", help=BANDS_HELP)]
+Ascending = Annotated[bool, typer.Option("--ascending", help="lower is better (late_rate, ...)")]
+Records = Annotated[list[str], typer.Argument(help="dossier records: .csv (comma or semicolon), .parquet or .xlsx")]
+IngestGrain = Annotated[str, typer.Option("--grain", help="month, quarter, half or year")]
+AsOf = Annotated[str | None, _option("--as-of", help="the date the records describe (YYYY-MM-DD); default: the latest")]
+Columns = Annotated[str | None, _option("--columns", "-c", help="column map (TOML or JSON): contract column = header")]
+StartDay = Annotated[int, typer.Option("--start-day", min=1, max=28, help="first day of a reporting month (15: 15th)")]
+IngestFormat = Annotated[str | None, _option("--format", "-f", help="toml, csv or json; default: -o's suffix, else toml")]
+MaxBadRows = Annotated[int, typer.Option("--max-bad-rows", min=0, help="bad rows listed on standard error")]
+IngestStrict = Annotated[bool, typer.Option("--strict", help="any bad row is an error (exit 3), nothing is written")]
 
 
 def _fail(code: int, message: str) -> NoReturn:
@@ -103,21 +91,24 @@ def _problems_to_stderr(problems: Sequence[Problem], lang: str) -> None:
         typer.echo(problem.line_text(lang), err=True)
 
 
-@dataclass
 class _Messages:
-    """The language problems are written in on standard error: --lang, then the files' own once read."""
+    """The language of messages on standard error: --lang, then the files' own once they are read."""
 
-    lang: str
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang or "vi"
 
-    def settle(self, lang: str) -> str:
-        self.lang = lang
-        return lang
+    def settle(self, lang: str | None, file_lang: str | None = None) -> str:
+        chosen = lang or file_lang or "vi"
+        if chosen not in ("vi", "en"):
+            raise UsageError(f"unknown language {chosen!r}; choose vi or en", option="lang")
+        self.lang = chosen
+        return chosen
 
 
 @contextmanager
 def handled(debug: bool, lang: str | None) -> Iterator[_Messages]:
     """Known failures become one line and an exit code; a traceback only with --debug."""
-    messages = _Messages(lang or "vi")
+    messages = _Messages(lang)
     try:
         yield messages
     except typer.Exit:
@@ -154,27 +145,10 @@ def _terminated(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def choose_format(fmt: str | None, output: str | None, allowed: Sequence[str]) -> str:
-    if fmt is None:
-        if output and output != "-":
-            fmt = SUFFIX_FORMATS.get(Path(output).suffix.lower(), "json")
-        else:
-            fmt = "table" if sys.stdout.isatty() else "json"
-    if fmt not in allowed:
-        _fail(
-            EXIT_USAGE,
-            f"unknown format {fmt!r}; choose one of {', '.join(allowed)}{did_you_mean(fmt, allowed)}",
-        )
-    if fmt in BINARY_FORMATS and output in (None, "-") and sys.stdout.isatty():
-        _fail(EXIT_USAGE, f"{fmt} output is a binary file: name it with -o report.{fmt} (or redirect the output)")
-    return fmt
+def _format(fmt: str | None, output: str | None, allowed: Sequence[str] | None = None) -> str:
+    from parcalc.reporters import FORMATS, choose_format
 
-
-def choose_lang(lang: str | None, file_lang: str | None = None) -> str:
-    chosen = lang or file_lang or "vi"
-    if chosen not in ("vi", "en"):
-        _fail(EXIT_USAGE, f"unknown language {chosen!r}; choose vi or en")
-    return chosen
+    return choose_format(fmt, output, sys.stdout.isatty(), tuple(allowed or FORMATS))
 
 
 def _inputs(files: Sequence[str] | None, output: str | None, *extra: str) -> list[str]:
@@ -211,9 +185,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
-    ] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")] = False,
 ) -> None:
     """parcalc: administrative-procedure (TTHC) statistics for Vietnam."""
 
@@ -227,24 +199,11 @@ def compute(
     period: Filter = None,
     level: Filter = None,
     unit: Filter = None,
-    metrics: Annotated[
-        list[str] | None, typer.Option("--metrics", "-m", help="metric ids to report (default: all)")
-    ] = None,
-    grain: Annotated[
-        str | None, typer.Option("--grain", help="roll up to month, quarter, half or year", show_default=False)
-    ] = None,
-    by: Annotated[
-        list[str] | None,
-        typer.Option("--by", help="group by level, unit and/or period (repeat or separate with commas)"),
-    ] = None,
-    compare: Annotated[
-        str | None,
-        typer.Option("--compare", help="add the previous or last-year period and the change", show_default=False),
-    ] = None,
-    total: Annotated[
-        bool | None,
-        typer.Option("--total/--no-total", help="add a total row (default: with --by level or unit)"),
-    ] = None,
+    metrics: Metrics = None,
+    grain: Grain = None,
+    by: By = None,
+    compare: Compare = None,
+    total: Total = None,
     precision: Precision = 2,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -256,21 +215,12 @@ def compute(
         from parcalc.reports.compute import compute_report
         from parcalc.reports.model import Options
 
-        chosen = choose_format(fmt, output, FORMATS)
+        chosen = _format(fmt, output)
         if lang is not None:
-            choose_lang(lang)  # a bad --lang is reported before a bad --period
-        outcome = api.compute(
-            _inputs(files, output),
-            period=period,
-            level=level,
-            unit=unit,
-            metrics=metrics,
-            grain=grain,
-            by=by,
-            compare=compare,
-            total=total,
-        )
-        language = messages.settle(choose_lang(lang, outcome.dataset.settings.lang))
+            messages.settle(lang)  # a bad --lang is reported before a bad --period
+        where = {"period": period, "level": level, "unit": unit, "metrics": metrics}
+        outcome = api.compute(_inputs(files, output), **where, grain=grain, by=by, compare=compare, total=total)
+        language = messages.settle(lang, outcome.dataset.settings.lang)
         _findings(outcome, strict, quiet, language)
         emit(lambda: compute_report(outcome.result, Options(language, precision)), chosen, language, precision, output)
 
@@ -290,11 +240,11 @@ def validate(
         from parcalc.reports.model import Options
         from parcalc.reports.validate import validate_report
 
-        chosen = choose_format(fmt, output, FORMATS)
+        chosen = _format(fmt, output)
         names = _inputs(files, output)
-        choose_lang(lang)
+        messages.settle(lang)
         checked = api.validate(names)
-        language = messages.settle(choose_lang(lang, checked.lang))
+        language = messages.settle(lang, checked.lang)
         problems = checked.problems
         emit(lambda: validate_report(problems, Options(language)), chosen, language, 2, output)
         if not checked.valid or (strict and problems):
@@ -306,26 +256,23 @@ def validate(
 
 @app.command("metrics")
 def metrics_command(
-    files: Annotated[
-        list[str] | None,
-        typer.Argument(help="data files whose custom [[metrics]] to include", show_default=False),
-    ] = None,
+    files: Annotated[list[str] | None, typer.Argument(help="data files whose custom [[metrics]] to include")] = None,
     fmt: Format = None,
     lang: Lang = None,
     output: Output = None,
     debug: Debug = False,
 ) -> None:
     """The metric catalogue: id, label (vi, en) and formula."""
-    with handled(debug, lang):
+    with handled(debug, lang) as messages:
         from parcalc import api
         from parcalc.reporters.output import check_output_path
         from parcalc.reports.catalogue import metrics_report
         from parcalc.reports.model import Options
 
-        chosen = choose_format(fmt, output, FORMATS)
+        chosen = _format(fmt, output)
         check_output_path(output, files or ())
         registry = api.catalogue(files or None)
-        language = choose_lang(lang)
+        language = messages.settle(lang)
         emit(lambda: metrics_report(registry, Options(language)), chosen, language, 2, output)
 
 
@@ -344,10 +291,10 @@ def schema(output: Output = None, debug: Debug = False) -> None:
 @app.command("report")
 @functools.wraps(compute)
 def report(**options: Any) -> None:
-    output = options.get("output")
+    from parcalc.reporters import suffix_format
+
     if options.get("fmt") is None:
-        suffix = Path(output).suffix.lower() if output and output != "-" else ""
-        options["fmt"] = SUFFIX_FORMATS.get(suffix, "text")
+        options["fmt"] = suffix_format(options.get("output"), "text")
     compute(**options)
 
 
@@ -360,19 +307,15 @@ def check_targets(
     files: Files = None,
     targets_files: TargetFiles = None,
     presets: Presets = None,
-    list_presets: Annotated[bool, typer.Option("--list-presets", help="list the shipped presets and exit")] = False,
-    names: Annotated[
-        list[str] | None, typer.Option("--target", help="check only these targets, by name", show_default=False)
-    ] = None,
+    list_presets: ListPresets = False,
+    names: TargetNames = None,
     fmt: Format = None,
     lang: Lang = None,
     output: Output = None,
     period: Filter = None,
     level: Filter = None,
     unit: Filter = None,
-    fail_on_no_data: Annotated[
-        bool, typer.Option("--fail-on-no-data", help="count a target without data as missed (exit 1)")
-    ] = False,
+    fail_on_no_data: FailOnNoData = False,
     precision: Precision = 2,
     strict: Strict = False,
     quiet: Quiet = False,
@@ -384,29 +327,23 @@ def check_targets(
         from parcalc.reports.model import Options
         from parcalc.reports.targets import presets_report, targets_report
 
-        chosen = choose_format(fmt, output, FORMATS)
+        chosen = _format(fmt, output)
         if list_presets:
-            language = choose_lang(lang)
-            shipped = api.shipped_presets()
+            language, shipped = messages.settle(lang), api.shipped_presets()
             emit(lambda: presets_report(shipped, Options(language)), chosen, language, precision, output)
             return
         extra = list(targets_files or ())
         data = api.load(_inputs(files, output, *extra), targets=extra, presets=presets)
-        language = messages.settle(choose_lang(lang, data.settings.lang))
+        language = messages.settle(lang, data.settings.lang)
         if not data.targets:
             raise UsageError("no targets to check: add [[targets]] to a data file, or use --targets FILE or --preset")
-        outcome = api.check_targets(
-            data, target=names, period=period, level=level, unit=unit, fail_on_no_data=fail_on_no_data
-        )
+        outcome = api.check_targets(data, target=names, period=period, level=level, unit=unit, fail_on_no_data=fail_on_no_data)
         _findings(outcome, strict, quiet, language)
         emit(lambda: targets_report(outcome.result, Options(language, precision)), chosen, language, precision, output)
-        summary = outcome.result.summary
-        if summary["no_data"] and not quiet:
-            typer.echo(
-                f"parcalc: {summary['no_data']} target result(s) without data; --fail-on-no-data counts them as missed",
-                err=True,
-            )
-        if summary["missed"]:
+        no_data, missed = outcome.result.summary["no_data"], outcome.result.summary["missed"]
+        if no_data and not quiet:
+            typer.echo(f"parcalc: {no_data} target result(s) without data; --fail-on-no-data counts them as missed", err=True)
+        if missed:
             raise typer.Exit(EXIT_MISSED)
 
 
@@ -415,14 +352,9 @@ def rank(
     files: Files = None,
     targets_files: TargetFiles = None,
     presets: Presets = None,
-    metric: Annotated[
-        str | None, typer.Option("--metric", "-m", help="rank by this metric instead of by points", show_default=False)
-    ] = None,
-    bands: Annotated[
-        str | None,
-        typer.Option("--bands", help='bands, best first: "A=90%,B=80%,C=70%" (share of the points) or "tốt=80,khá=65"'),
-    ] = None,
-    ascending: Annotated[bool, typer.Option("--ascending", help="lower is better (late_rate, ...)")] = False,
+    metric: RankMetric = None,
+    bands: Bands = None,
+    ascending: Ascending = False,
     fmt: Format = None,
     lang: Lang = None,
     output: Output = None,
@@ -439,10 +371,10 @@ def rank(
         from parcalc.reports.model import Options
         from parcalc.reports.targets import rank_report
 
-        chosen = choose_format(fmt, output, FORMATS)
+        chosen = _format(fmt, output)
         extra = list(targets_files or ())
         data = api.load(_inputs(files, output, *extra), targets=extra, presets=presets)
-        language = messages.settle(choose_lang(lang, data.settings.lang))
+        language = messages.settle(lang, data.settings.lang)
         outcome = api.rank(data, metric=metric, bands=bands, ascending=ascending, period=period, level=level)
         _findings(outcome, strict, quiet, language)
         emit(lambda: rank_report(outcome.result, Options(language, precision)), chosen, language, precision, output)
@@ -450,31 +382,15 @@ def rank(
 
 @app.command()
 def ingest(
-    records: Annotated[
-        list[str],
-        typer.Argument(help="dossier records: .csv (comma or semicolon), .parquet or .xlsx", show_default=False),
-    ],
-    grain: Annotated[str, typer.Option("--grain", help="month, quarter, half or year")] = "month",
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="the date the records describe (YYYY-MM-DD); default: their latest date"),
-    ] = None,
-    columns: Annotated[
-        str | None,
-        typer.Option("--columns", "-c", help="column map (TOML or JSON): contract column = your header"),
-    ] = None,
-    start_day: Annotated[
-        int, typer.Option("--start-day", min=1, max=28, help="first day of a reporting month (15: 15th to 14th)")
-    ] = 1,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="toml, csv or json; default: the --output suffix, else toml"),
-    ] = None,
+    records: Records,
+    grain: IngestGrain = "month",
+    as_of: AsOf = None,
+    columns: Columns = None,
+    start_day: StartDay = 1,
+    fmt: IngestFormat = None,
     output: Output = None,
-    max_bad_rows: Annotated[int, typer.Option("--max-bad-rows", min=0, help="bad rows listed on standard error")] = 20,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="any bad row is an error (exit 3), nothing is written")
-    ] = False,
+    max_bad_rows: MaxBadRows = 20,
+    strict: IngestStrict = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -482,64 +398,19 @@ def ingest(
     with handled(debug, "en"):  # ingest's messages quote DuckDB and the files, in English
         from parcalc import api
         from parcalc.ingest import format_for, render
+        from parcalc.ingest.progress import progress_bar
         from parcalc.reporters.output import check_output_path, write
 
-        if fmt is not None and fmt not in INGEST_FORMATS:
-            _fail(EXIT_USAGE, f"unknown format {fmt!r}; choose one of {', '.join(INGEST_FORMATS)}")
+        chosen = _format(fmt, output, INGEST_FORMATS) if fmt is not None else None
         check_output_path(output, records)
-        chosen = fmt or format_for(output)
-        with _ingest_progress(quiet) as progress:
-            result = api.ingest(
-                records,
-                grain,
-                as_of=as_of,
-                columns=columns,
-                start_day=start_day,
-                strict=strict,
-                progress=progress,
-                max_bad_rows=max_bad_rows,
-            )
+        chosen = chosen or format_for(output)
+        options = {"as_of": as_of, "columns": columns, "start_day": start_day, "strict": strict}
+        with progress_bar(quiet) as progress:
+            result = api.ingest(records, grain, **options, progress=progress, max_bad_rows=max_bad_rows)
         content = render(result, chosen)
-        if not quiet:
-            for bad in result.bad_rows:
-                typer.echo(f"parcalc: warning: {bad}", err=True)
-            if result.bad_row_count:
-                shown = f" (first {len(result.bad_rows)} listed)" if result.bad_row_count > len(result.bad_rows) else ""
-                typer.echo(
-                    f"parcalc: warning: {result.bad_row_count} bad record row(s) left out of the figures{shown};"
-                    " --strict makes them an error",
-                    err=True,
-                )
-            if result.after_as_of:
-                typer.echo(
-                    f"parcalc: note: {result.after_as_of} dossier(s) received after {result.as_of} are not counted",
-                    err=True,
-                )
+        for line in () if quiet else result.notes():
+            typer.echo(f"parcalc: {line}", err=True)
         write(content, output)
-
-
-@contextmanager
-def _ingest_progress(quiet: bool) -> Iterator[Callable[[str, float | None], None] | None]:
-    """A Rich progress bar on standard error when it is a terminal; nothing when piped."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("reading", total=1.0)
-
-        def update(stage: str, fraction: float | None) -> None:
-            bar.update(task, description=stage, completed=fraction or 0.0)
-
-        yield update
 
 
 def _app_for(argv: Sequence[str]) -> typer.Typer:

@@ -82,6 +82,20 @@ class IngestResult:
     bad_row_count: int
     after_as_of: int  # records received after the as-of date, not yet known on that date
 
+    def notes(self) -> list[str]:
+        """What a person should know about the run, one line each: the bad rows listed, how many there
+        were in all, and the records received after the as-of date."""
+        lines = [f"warning: {bad}" for bad in self.bad_rows]
+        if self.bad_row_count:
+            shown = f" (first {len(self.bad_rows)} listed)" if self.bad_row_count > len(self.bad_rows) else ""
+            lines.append(
+                f"warning: {self.bad_row_count} bad record row(s) left out of the figures{shown};"
+                " strict mode makes them an error"
+            )
+        if self.after_as_of:
+            lines.append(f"note: {self.after_as_of} dossier(s) received after {self.as_of} are not counted")
+        return lines
+
     @cached_property
     def rows(self) -> list[tuple[Any, ...]]:
         """(period, level, unit, *counts in the order of fields)."""
