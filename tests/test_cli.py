@@ -18,7 +18,8 @@ import pytest
 import typer.main
 
 from parcalc import __version__
-from parcalc.cli import BINARY_FORMATS, SUFFIX_FORMATS, app
+from parcalc.cli import app
+from parcalc.reporters import BINARY_FORMATS, SUFFIX_FORMATS
 
 if TYPE_CHECKING:
     from conftest import Ran

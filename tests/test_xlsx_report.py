@@ -11,9 +11,6 @@ from typing import TYPE_CHECKING
 
 import openpyxl
 import pytest
-import typer
-
-from parcalc import cli as cli_module
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -119,16 +116,14 @@ def test_check_targets_workbook(cli: Callable[..., Ran], tmp_path: Path) -> None
     ]
 
 
-def test_xlsx_to_a_terminal_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
+def test_xlsx_to_a_terminal_is_refused() -> None:
+    from parcalc.core.issues import UsageError
+    from parcalc.reporters import choose_format
 
-    monkeypatch.setattr(sys, "stdout", Terminal())
-    with pytest.raises(typer.Exit) as refused:
-        cli_module.choose_format("xlsx", None, cli_module.FORMATS)
-    assert refused.value.exit_code == cli_module.EXIT_USAGE
-    assert cli_module.choose_format("xlsx", "out.xlsx", cli_module.FORMATS) == "xlsx"
+    with pytest.raises(UsageError) as refused:  # the CLI makes it exit 2
+        choose_format("xlsx", None, terminal=True)
+    assert "binary file" in str(refused.value)
+    assert choose_format("xlsx", "out.xlsx", terminal=True) == "xlsx"
 
 
 def test_xlsx_can_be_piped() -> None:

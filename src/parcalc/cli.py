@@ -5,27 +5,25 @@ What several commands share is defined once below: every option (one Annotated a
 of errors to exit codes, warnings on standard error, and the choice of format and language.
 """
 
-import contextlib
 import copy
 import functools
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from parcalc import __version__
-from parcalc.core.issues import InputError, Problem, UsageError
+from parcalc.__main__ import EXIT_INVALID, EXIT_MISSED, fail, handled, problems_to_stderr
+from parcalc.__main__ import main as main  # the console script's entry, also where it always was
+from parcalc.core.issues import UsageError
 from parcalc.data.loading import resolve_files
 
 if TYPE_CHECKING:
     from parcalc.analysis.engine import Outcome
     from parcalc.reports.model import Report
 
-EXIT_OK, EXIT_MISSED, EXIT_USAGE, EXIT_INVALID, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 INGEST_FORMATS = ("toml", "csv", "json")
 
 app = typer.Typer(
@@ -37,7 +35,7 @@ app = typer.Typer(
 )
 
 
-def _option(*names: str, help: str, kind: type = str) -> Any:  # noqa: A002 - Typer's own name
+def _option(*names: str, help: str) -> Any:
     return typer.Option(*names, help=help, show_default=False)
 
 
@@ -48,10 +46,14 @@ Files = Annotated[
         show_default=False,
     ),
 ]
-FORMAT_HELP = "table, json, csv, markdown, text, xlsx or html; default: table on a terminal, json when piped, or -o's suffix"
+FORMAT_HELP = (
+    "table, json, csv, markdown, text, xlsx or html; default: table on a terminal, json when piped, or -o's suffix"
+)
 Format = Annotated[str | None, _option("--format", "-f", help=FORMAT_HELP)]
 Lang = Annotated[str | None, _option("--lang", help="vi or en (labels and number style); default: the file's, else vi")]
-Output = Annotated[str | None, _option("--output", "-o", help="write to this file (atomically) instead of standard output")]
+Output = Annotated[
+    str | None, _option("--output", "-o", help="write to this file (atomically) instead of standard output")
+]
 Precision = Annotated[int, typer.Option("--precision", min=0, max=6, help="decimals shown for percentages")]
 Strict = Annotated[bool, typer.Option("--strict", help="treat warnings as errors (exit 3)")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="do not print warnings on standard error")]
@@ -63,7 +65,9 @@ By = Annotated[list[str] | None, _option("--by", help="group by level, unit and/
 Compare = Annotated[str | None, _option("--compare", help="add the previous or last-year period and the change")]
 Total = Annotated[bool | None, _option("--total/--no-total", help="add a total row (default: with --by level or unit)")]
 TargetFiles = Annotated[list[str] | None, _option("--targets", "-t", help="a TOML file of [[targets]] (repeatable)")]
-Presets = Annotated[list[str] | None, _option("--preset", help="a shipped set of targets, e.g. qd766-2022 (--list-presets)")]
+Presets = Annotated[
+    list[str] | None, _option("--preset", help="a shipped set of targets, e.g. qd766-2022 (--list-presets)")
+]
 ListPresets = Annotated[bool, typer.Option("--list-presets", help="list the shipped presets and exit")]
 TargetNames = Annotated[list[str] | None, _option("--target", help="check only these targets, by name")]
 FailOnNoData = Annotated[bool, typer.Option("--fail-on-no-data", help="count a target without data as missed (exit 1)")]
@@ -76,73 +80,11 @@ IngestGrain = Annotated[str, typer.Option("--grain", help="month, quarter, half 
 AsOf = Annotated[str | None, _option("--as-of", help="the date the records describe (YYYY-MM-DD); default: the latest")]
 Columns = Annotated[str | None, _option("--columns", "-c", help="column map (TOML or JSON): contract column = header")]
 StartDay = Annotated[int, typer.Option("--start-day", min=1, max=28, help="first day of a reporting month (15: 15th)")]
-IngestFormat = Annotated[str | None, _option("--format", "-f", help="toml, csv or json; default: -o's suffix, else toml")]
+IngestFormat = Annotated[
+    str | None, _option("--format", "-f", help="toml, csv or json; default: -o's suffix, else toml")
+]
 MaxBadRows = Annotated[int, typer.Option("--max-bad-rows", min=0, help="bad rows listed on standard error")]
 IngestStrict = Annotated[bool, typer.Option("--strict", help="any bad row is an error (exit 3), nothing is written")]
-
-
-def _fail(code: int, message: str) -> NoReturn:
-    typer.echo(f"parcalc: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _problems_to_stderr(problems: Sequence[Problem], lang: str) -> None:
-    for problem in problems:
-        typer.echo(problem.line_text(lang), err=True)
-
-
-class _Messages:
-    """The language of messages on standard error: --lang, then the files' own once they are read."""
-
-    def __init__(self, lang: str | None) -> None:
-        self.lang = lang or "vi"
-
-    def settle(self, lang: str | None, file_lang: str | None = None) -> str:
-        chosen = lang or file_lang or "vi"
-        if chosen not in ("vi", "en"):
-            raise UsageError(f"unknown language {chosen!r}; choose vi or en", option="lang")
-        self.lang = chosen
-        return chosen
-
-
-@contextmanager
-def handled(debug: bool, lang: str | None) -> Iterator[_Messages]:
-    """Known failures become one line and an exit code; a traceback only with --debug."""
-    messages = _Messages(lang)
-    try:
-        yield messages
-    except typer.Exit:
-        raise
-    except InputError as exc:
-        _problems_to_stderr(exc.problems, messages.lang)
-        raise typer.Exit(EXIT_INVALID) from None
-    except UsageError as exc:
-        _fail(EXIT_USAGE, f"--{exc.option.replace('_', '-')}: {exc.message}" if exc.option else exc.message)
-    except KeyboardInterrupt:
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except BrokenPipeError:
-        # The reader went away (`| head` where SIGPIPE does not exist): stop quietly, as the reader asked.
-        _silence_stdout()
-        raise typer.Exit(EXIT_OK) from None
-    except RecursionError:
-        _fail(EXIT_INVALID, "the input is nested too deeply to read")
-    except MemoryError:
-        _fail(EXIT_INVALID, "the input is too large to process in the available memory")
-    except Exception as exc:
-        if debug:
-            raise
-        _fail(EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
-
-
-def _silence_stdout() -> None:
-    """Point standard output at the null device, so that flushing it at exit does not fail a second time."""
-    with contextlib.suppress(OSError, ValueError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
-def _terminated(signum: int, frame: object) -> None:
-    # An exception, unlike the default action, unwinds the stack: a half-written output file is removed.
-    raise SystemExit(128 + signum)
 
 
 def _format(fmt: str | None, output: str | None, allowed: Sequence[str] | None = None) -> str:
@@ -164,7 +106,7 @@ def _findings(outcome: "Outcome[Any]", strict: bool, quiet: bool, lang: str) -> 
     """Errors (and with --strict, warnings) end the run with exit 3; other warnings go to standard error."""
     outcome.raise_for_errors(strict)
     if not quiet:
-        _problems_to_stderr(outcome.warnings, lang)
+        problems_to_stderr(outcome.warnings, lang)
 
 
 def emit(build: Callable[[], "Report"], fmt: str, lang: str, precision: int, output: str | None) -> None:
@@ -185,7 +127,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
+    ] = False,
 ) -> None:
     """parcalc: administrative-procedure (TTHC) statistics for Vietnam."""
 
@@ -250,7 +194,7 @@ def validate(
         if not checked.valid or (strict and problems):
             if output not in (None, "-"):  # the report is in the file: say why the exit code is 3
                 errors = sum(p.severity == "error" for p in problems)
-                _fail(EXIT_INVALID, f"{errors} errors, {len(problems) - errors} warnings; the report is in {output}")
+                fail(EXIT_INVALID, f"{errors} errors, {len(problems) - errors} warnings; the report is in {output}")
             raise typer.Exit(EXIT_INVALID)
 
 
@@ -337,12 +281,16 @@ def check_targets(
         language = messages.settle(lang, data.settings.lang)
         if not data.targets:
             raise UsageError("no targets to check: add [[targets]] to a data file, or use --targets FILE or --preset")
-        outcome = api.check_targets(data, target=names, period=period, level=level, unit=unit, fail_on_no_data=fail_on_no_data)
+        outcome = api.check_targets(
+            data, target=names, period=period, level=level, unit=unit, fail_on_no_data=fail_on_no_data
+        )
         _findings(outcome, strict, quiet, language)
         emit(lambda: targets_report(outcome.result, Options(language, precision)), chosen, language, precision, output)
         no_data, missed = outcome.result.summary["no_data"], outcome.result.summary["missed"]
         if no_data and not quiet:
-            typer.echo(f"parcalc: {no_data} target result(s) without data; --fail-on-no-data counts them as missed", err=True)
+            typer.echo(
+                f"parcalc: {no_data} target result(s) without data; --fail-on-no-data counts them as missed", err=True
+            )
         if missed:
             raise typer.Exit(EXIT_MISSED)
 
@@ -404,16 +352,24 @@ def ingest(
         chosen = _format(fmt, output, INGEST_FORMATS) if fmt is not None else None
         check_output_path(output, records)
         chosen = chosen or format_for(output)
-        options = {"as_of": as_of, "columns": columns, "start_day": start_day, "strict": strict}
         with progress_bar(quiet) as progress:
-            result = api.ingest(records, grain, **options, progress=progress, max_bad_rows=max_bad_rows)
+            result = api.ingest(
+                records,
+                grain,
+                as_of=as_of,
+                columns=columns,
+                start_day=start_day,
+                strict=strict,
+                progress=progress,
+                max_bad_rows=max_bad_rows,
+            )
         content = render(result, chosen)
         for line in () if quiet else result.notes():
             typer.echo(f"parcalc: {line}", err=True)
         write(content, output)
 
 
-def _app_for(argv: Sequence[str]) -> typer.Typer:
+def app_for(argv: Sequence[str]) -> typer.Typer:
     """The app with only the command being run.
 
     Typer builds the options of every command on each start, which costs more than computing a small
@@ -432,17 +388,3 @@ def _app_for(argv: Sequence[str]) -> typer.Typer:
     only = copy.copy(app)
     only.registered_commands = chosen
     return only
-
-
-def main() -> None:
-    """The console script: quiet on a closed pipe and on Ctrl-C."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, _terminated)
-    try:
-        _app_for(sys.argv[1:])()
-    except KeyboardInterrupt:
-        sys.exit(EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        _silence_stdout()
-        sys.exit(EXIT_OK)

@@ -48,7 +48,9 @@ def suffix_format(output: str | None, default: str) -> str:
     return SUFFIX_FORMATS.get(suffix, default)
 
 
-def choose_format(fmt: str | None, output: str | None, terminal: bool, allowed: tuple[str, ...] = tuple(FORMATS)) -> str:
+def choose_format(
+    fmt: str | None, output: str | None, terminal: bool, allowed: tuple[str, ...] = tuple(FORMATS)
+) -> str:
     """The format to write; UsageError for an unknown one, or for a binary format bound for a terminal."""
     if fmt is None:
         fmt = suffix_format(output, "json") if output and output != "-" else ("table" if terminal else "json")
