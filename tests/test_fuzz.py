@@ -312,7 +312,7 @@ def _commands() -> dict[str, Any]:
 def _formats() -> list[str]:
     found = list(reporters.FORMATS)
     try:
-        from parcalc import ingest
+        from parcalc import records as ingest
 
         found += [f for f in ingest.FORMATS if f not in found]
     except ImportError:

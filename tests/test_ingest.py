@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parcalc.core.periods import Grain, date_window, month_index, month_run
-from parcalc.ingest import IngestError, format_for, ingest, render
+from parcalc.records import IngestError, format_for, ingest, render
 
 HEADER = [
     "dossier_id",
@@ -352,7 +352,7 @@ def test_unreadable_input_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_column_map_files_and_their_mistakes(tmp_path: Path) -> None:
-    from parcalc.ingest import load_column_map
+    from parcalc.records import load_column_map
 
     (tmp_path / "m.json").write_text(json.dumps({"dossier_id": "Mã", "channels": {"online": ["Cổng DVC"]}}))
     mapping = load_column_map(tmp_path / "m.json")

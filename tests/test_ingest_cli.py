@@ -69,5 +69,5 @@ def test_bad_input_is_one_line_and_exit_3_in_a_real_process(tmp_path: Path) -> N
 
 
 def test_other_commands_do_not_import_duckdb() -> None:
-    code = "import sys, parcalc.cli; assert 'duckdb' not in sys.modules and 'parcalc.ingest' not in sys.modules"
+    code = "import sys, parcalc.cli; assert 'duckdb' not in sys.modules and 'parcalc.records' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -34,7 +34,7 @@ _API = {
     "TargetsResult": "parcalc.targets.check",
     "TargetResult": "parcalc.targets.check",
     "Ranking": "parcalc.targets.ranking",
-    "IngestResult": "parcalc.ingest.engine",
+    "IngestResult": "parcalc.records.engine",
     "Dataset": "parcalc.data.dataset",
     "Counts": "parcalc.core.counts",
     "Period": "parcalc.core.periods",

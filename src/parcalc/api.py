@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from parcalc.core.periods import Grain
     from parcalc.data.dataset import Dataset
     from parcalc.data.loading import Source
-    from parcalc.ingest.engine import IngestResult
-    from parcalc.ingest.sources import ProgressHook
+    from parcalc.records.engine import IngestResult
+    from parcalc.records.sources import ProgressHook
     from parcalc.targets.check import Filters, TargetsResult
     from parcalc.targets.presets import Preset
     from parcalc.targets.ranking import Ranking
@@ -330,7 +330,7 @@ def ingest(
     ``columns`` is a column map (a TOML or JSON file, or a mapping: contract column = your header). Rows
     that cannot be used are left out and listed in ``bad_rows`` (with ``strict``, an InputError instead).
     """
-    from parcalc.ingest.engine import ingest as run
+    from parcalc.records.engine import ingest as run
 
     chosen = _grain(grain)
     if isinstance(as_of, str):

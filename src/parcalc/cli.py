@@ -345,8 +345,8 @@ def ingest(
     """Dossier-level records -> figures (a TOML data file that compute and check-targets read)."""
     with handled(debug, "en"):  # ingest's messages quote DuckDB and the files, in English
         from parcalc import api
-        from parcalc.ingest import format_for, render
-        from parcalc.ingest.progress import progress_bar
+        from parcalc.records import format_for, render
+        from parcalc.records.progress import progress_bar
         from parcalc.reporters.output import check_output_path, write
 
         chosen = _format(fmt, output, INGEST_FORMATS) if fmt is not None else None

@@ -11,7 +11,7 @@ A column map is a TOML or JSON file that names, for each contract column, the he
 Headers are matched as figures sheets match theirs (parcalc.data.text.header_key: no case, accents or
 extra spacing). Values are matched ignoring case, surrounding spaces and Unicode composition, because
 exports from different systems spell the same Vietnamese word with precomposed or combining accents; the
-SQL that reads the records (parcalc.ingest.sql) compares them the same way, which keeps the accents.
+SQL that reads the records (parcalc.records.sql) compares them the same way, which keeps the accents.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from difflib import get_close_matches
 from pathlib import Path
 
 from parcalc.data.text import header_key
-from parcalc.ingest.errors import IngestError
+from parcalc.records.errors import IngestError
 
 REQUIRED = ("dossier_id", "unit", "level", "channel", "received_on", "due_on", "resolved_on")
 OPTIONAL = ("withdrawn_on", "full_online")

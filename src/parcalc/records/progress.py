@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from parcalc.ingest.sources import ProgressHook
+from parcalc.records.sources import ProgressHook
 
 
 @contextmanager

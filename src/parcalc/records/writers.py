@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from parcalc.data.model import DEFAULT_LEVELS
-from parcalc.ingest.engine import IngestResult
-from parcalc.ingest.errors import IngestError
+from parcalc.records.engine import IngestResult
+from parcalc.records.errors import IngestError
 
 FORMATS = ("toml", "csv", "json")
 

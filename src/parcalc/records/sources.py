@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from parcalc.analysis.duck import quote_name, quote_text
-from parcalc.ingest.columns import ColumnMap
-from parcalc.ingest.errors import IngestError
+from parcalc.records.columns import ColumnMap
+from parcalc.records.errors import IngestError
 
 ProgressHook = Callable[[str, float | None], None]
 

@@ -25,10 +25,10 @@ from parcalc.analysis.duck import quote_text
 from parcalc.core.counts import RECORD_FIELDS
 from parcalc.core.issues import LangText, Problem, UsageError, warning
 from parcalc.core.periods import Grain, date_window, month_index, month_run
-from parcalc.ingest import sql
-from parcalc.ingest.columns import DATE_COLUMNS, ColumnMap, column_map_from, load_column_map
-from parcalc.ingest.errors import IngestError
-from parcalc.ingest.sources import ProgressHook, Source, open_sources, scratch_dir
+from parcalc.records import sql
+from parcalc.records.columns import DATE_COLUMNS, ColumnMap, column_map_from, load_column_map
+from parcalc.records.errors import IngestError
+from parcalc.records.sources import ProgressHook, Source, open_sources, scratch_dir
 
 COUNT_FIELDS = RECORD_FIELDS  # the count fields ingest produces, declared with the others in core.counts
 BAD_ROWS_SHOWN = 20

@@ -5,10 +5,10 @@ DuckDB is imported only when `ingest` runs, so commands that never ingest do not
 
 from __future__ import annotations
 
-from parcalc.ingest.columns import ColumnMap, load_column_map
-from parcalc.ingest.engine import COUNT_FIELDS, BadRow, IngestResult, ingest
-from parcalc.ingest.errors import IngestError
-from parcalc.ingest.writers import FORMATS, format_for, render
+from parcalc.records.columns import ColumnMap, load_column_map
+from parcalc.records.engine import COUNT_FIELDS, BadRow, IngestResult, ingest
+from parcalc.records.errors import IngestError
+from parcalc.records.writers import FORMATS, format_for, render
 
 __all__ = [
     "COUNT_FIELDS",

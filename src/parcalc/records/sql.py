@@ -13,8 +13,8 @@ from datetime import date
 
 from parcalc.analysis.duck import quote_name, quote_text
 from parcalc.data.model import DEFAULT_LEVELS
-from parcalc.ingest.columns import CHANNELS, DATE_COLUMNS, FALSE_VALUES, LEVEL_VALUES, TRUE_VALUES
-from parcalc.ingest.sources import Column, Source
+from parcalc.records.columns import CHANNELS, DATE_COLUMNS, FALSE_VALUES, LEVEL_VALUES, TRUE_VALUES
+from parcalc.records.sources import Column, Source
 
 # Codes of the row checks, in the order they are tried: a row gets the first that applies.
 MISSING = {"dossier_id": 1, "unit": 2, "level": 3, "channel": 4, "received_on": 5, "due_on": 6}
