@@ -324,11 +324,13 @@ def ingest(
     strict: bool = False,
     max_bad_rows: int = 20,
     progress: ProgressHook | None = None,
+    formats: Sequence[str] = (),
 ) -> IngestResult:
     """Dossier-level records (CSV, Parquet, XLSX) -> figures for every period of ``grain`` up to ``as_of``.
 
     ``columns`` is a column map (a TOML or JSON file, or a mapping: contract column = your header). Rows
     that cannot be used are left out and listed in ``bad_rows`` (with ``strict``, an InputError instead).
+    ``formats`` ("toml", "json") are also written by DuckDB while it runs, for `parcalc.records.render`.
     """
     from parcalc.records.engine import ingest as run
 
@@ -348,4 +350,5 @@ def ingest(
         strict=strict,
         progress=progress,
         max_bad_rows=max_bad_rows,
+        formats=formats,
     )

@@ -362,6 +362,7 @@ def ingest(
                 strict=strict,
                 progress=progress,
                 max_bad_rows=max_bad_rows,
+                formats=(chosen,),
             )
         content = render(result, chosen)
         for line in () if quiet else result.notes():

@@ -1,11 +1,12 @@
 """Run the ingest: open the files, aggregate in one DuckDB scan, report bad rows, build the figures.
 
-The clean case costs one parallel scan of the records that aggregates every event, plus a scan of the id
-column alone that counts repeated ids (an exact check needs a set of every id, which does not fit in the
-same hash aggregation without multiplying its memory). Only when these find a bad row or a repeated
-dossier id does a row-numbered scan run to say which rows they are (and, for duplicates, another to leave
-the later copies out): row numbers need an order-preserving, single-threaded scan. The figures are built
-from the small aggregated table and written by DuckDB as CSV text, never as a Python object per row.
+The clean case costs one parallel scan of the records. Its hash aggregation groups the records that
+count alike (same unit, periods and class: a table that grows with units and periods, not records) and,
+in a second grouping set of the same aggregation, the hashes of their dossier ids, keeping those seen
+twice. Only when it finds a bad row or a repeated dossier id does a row-numbered scan run to say which
+rows they are (and, for duplicates, another to leave the later copies out): row numbers need an
+order-preserving, single-threaded scan. The events per period, their running sums and the figures are
+built from the small grouped table and written by DuckDB as CSV text, never as a Python object per row.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import csv
 import io
 import os
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -81,6 +82,10 @@ class IngestResult:
     bad_rows: list[BadRow]  # the first ones, in file and row order
     bad_row_count: int
     after_as_of: int  # records received after the as-of date, not yet known on that date
+    levels: list[str] = field(default_factory=list)  # the levels of the figures
+    # The figures as TOML tables or JSON objects, as DuckDB wrote them for the formats asked for
+    # (writers.render adds the head and falls back to Python for a format not asked for).
+    rendered: dict[str, str] = field(default_factory=dict)
 
     def notes(self) -> list[str]:
         """What a person should know about the run, one line each: the bad rows listed, how many there
@@ -108,9 +113,11 @@ class IngestResult:
         keys = ("period", "level", "unit", *self.fields)
         return [dict(zip(keys, row, strict=True)) for row in self.rows]
 
-    @property
-    def levels(self) -> list[str]:
-        return list(dict.fromkeys(row[1] for row in self.rows))
+
+@dataclass(frozen=True)
+class Rendered:
+    levels: list[str]
+    texts: dict[str, str]
 
 
 def ingest(
@@ -124,11 +131,13 @@ def ingest(
     progress: ProgressHook | None = None,
     max_bad_rows: int = BAD_ROWS_SHOWN,
     memory_limit: str | None = None,
+    formats: Iterable[str] = (),
 ) -> IngestResult:
     """Read dossier records and compute the figures of every period of ``grain`` up to ``as_of``.
 
     ``as_of`` defaults to the latest date in the records; the period containing it ends on that date.
     Bad rows are left out and reported; with ``strict`` they raise `IngestError` instead.
+    ``formats`` ("toml", "json") are written by DuckDB too, for `writers.render` (the CSV always is).
     ``memory_limit`` caps DuckDB's buffers (a DuckDB size such as "2GiB"); beyond it, it spills to disk.
     """
     if not paths:
@@ -159,7 +168,7 @@ def ingest(
                 files = [Path(p) for p in paths]
                 sources = open_sources(con, files, mapping, Path(workdir), progress, parallel=parallel)
                 return _RecordScan(con, sources, mapping, chosen, start_day, as_of, progress, Path(workdir)).result(
-                    strict, max_bad_rows
+                    strict, max_bad_rows, tuple(formats)
                 )
             except duckdb.Error as exc:
                 if parallel and QUOTED_NEWLINES in str(exc):
@@ -223,13 +232,11 @@ class _RecordScan:
         self.as_of = as_of
         self.progress = progress
 
-    def result(self, strict: bool, max_bad_rows: int) -> IngestResult:
-        self._aggregate(numbered=False, excluded=None, stage="aggregating")
+    def result(self, strict: bool, max_bad_rows: int, formats: tuple[str, ...]) -> IngestResult:
+        self._aggregate(numbered=False, excluded=None, stage="aggregating", ids=True)
         counts = dict(self.con.execute("SELECT reason, sum(n) FROM ev WHERE reason <> 0 GROUP BY ALL").fetchall())
-        self._execute(f"CREATE TEMP TABLE repeats AS {sql.repeated_id_count(self.sources)}", "checking dossier ids")
-        has_duplicates = self.con.execute("SELECT * FROM repeats").fetchone()[0] > 0
-        if has_duplicates:
-            self._execute(f"CREATE TEMP TABLE repeated AS {sql.duplicates(self.sources)}", "finding repeated ids")
+        self.con.execute("CREATE TEMP TABLE repeated AS SELECT hid FROM scanned WHERE by_event = 0")
+        has_duplicates = self.con.execute("SELECT count(*) FROM repeated").fetchone()[0] > 0
         bad_total = sum(n for reason, n in counts.items() if reason not in (0, sql.AFTER_AS_OF))
         bad_rows: list[BadRow] = []
         if bad_total or has_duplicates:
@@ -246,7 +253,7 @@ class _RecordScan:
         fields: tuple[str, ...] = COUNT_FIELDS
         if any(s.columns["full_online"] is None for s in self.sources):
             fields = tuple(f for f in COUNT_FIELDS if f != "received_full_online")
-        as_of, table = self._figures(fields)
+        as_of, table, rendered = self._figures(fields, formats)
         self._notify("done", 1.0)
         return IngestResult(
             self.grain,
@@ -257,17 +264,23 @@ class _RecordScan:
             bad_rows[:max_bad_rows],
             bad_total,
             int(counts.get(sql.AFTER_AS_OF, 0)),
+            rendered.levels,
+            rendered.texts,
         )
 
     def _notify(self, stage: str, fraction: float | None) -> None:
         if self.progress is not None:
             self.progress(stage, fraction)
 
-    def _aggregate(self, *, numbered: bool, excluded: str | None, stage: str) -> None:
+    def _aggregate(self, *, numbered: bool, excluded: str | None, stage: str, ids: bool = False) -> None:
+        """The scan (grouped records, and with ``ids`` the repeated id hashes) and its events, in ev."""
         rows = sql.parsed_rows(self.sources, self.spellings, numbered=numbered, raw=False)
-        query = sql.events(rows, self.grain.value, self.start_day, self.as_of, excluded)
-        self.con.execute("DROP TABLE IF EXISTS ev")
-        self._execute(f"CREATE TEMP TABLE ev AS {query}", stage)
+        scan = sql.scan(
+            rows, self.grain.value, self.start_day, self.as_of, excluded, ids=ids, latest=self.as_of is None
+        )
+        self.con.execute("DROP TABLE IF EXISTS ev; DROP TABLE IF EXISTS scanned")
+        self._execute(f"CREATE TEMP TABLE scanned AS {scan}", stage)
+        self.con.execute(f"CREATE TEMP TABLE ev AS {sql.events('scanned')}")
 
     def _execute(self, query: str, stage: str) -> None:
         if self.progress is None:
@@ -330,11 +343,12 @@ class _RecordScan:
     def _file_index(self, label: str) -> int:
         return next(i for i, s in enumerate(self.sources) if s.label == label)
 
-    def _figures(self, fields: tuple[str, ...]) -> tuple[date | None, str]:
+    def _figures(self, fields: tuple[str, ...], formats: tuple[str, ...]) -> tuple[date | None, str, Rendered]:
+        """The as-of date, the figures as CSV, and as each of ``formats`` (without the file's head)."""
         latest, first_key = self.con.execute("SELECT max(last), min(k) FROM ev WHERE reason = 0").fetchone()
         as_of = self.as_of or latest
         if as_of is None or first_key is None:
-            return as_of, ",".join(("period", "level", "unit", *fields)) + "\n"
+            return as_of, ",".join(("period", "level", "unit", *fields)) + "\n", Rendered([], {})
         last_key = self._key(as_of)
         labels = []
         for key in range(first_key, last_key + 1):
@@ -345,16 +359,32 @@ class _RecordScan:
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE labels AS SELECT * FROM (VALUES {', '.join(labels)}) t(k, label)"
         )
-        target = self.workdir / "figures.csv"
-        # COPY keeps the ORDER BY only when insertion order is preserved; the aggregation did not need it.
+        # A table and COPY keep the ORDER BY only when insertion order is preserved; the scan did not need it.
         self.con.execute("SET preserve_insertion_order = true")
         self._execute(
-            f"COPY ({sql.figures('ev', 'labels', last_key, as_of, fields)}) TO {quote_text(str(target))} "
-            "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\n')",
-            "writing figures",
+            f"CREATE TEMP TABLE fig AS {sql.figures('ev', 'labels', last_key, as_of, fields)}", "building figures"
+        )
+        levels = [level for (level,) in self.con.execute("SELECT DISTINCT level FROM fig").fetchall()]
+        table = self._copy("SELECT * FROM fig", "csv", "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"')")
+        # TOML and JSON are written by DuckDB too, one line of text per table, never a Python object per row.
+        plain = "(HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')"
+        texts = {}
+        if "toml" in formats:
+            texts["toml"] = self._copy(sql.toml_tables("fig", fields), "toml", plain)
+        if "json" in formats:
+            texts["json"] = self._copy(sql.json_objects("fig", fields), "json", plain).removesuffix(",\n") + "\n"
+        return as_of, table, Rendered(levels, texts)
+
+    def _copy(self, query: str, name: str, options: str) -> str:
+        target = self.workdir / f"figures.{name}"
+        self._execute(
+            f"COPY ({query}) TO {quote_text(str(target))} (FORMAT csv, NEW_LINE '\\n', {options[1:]}",
+            f"writing {name.upper()}",
         )
         with target.open(encoding="utf-8", newline="") as handle:
-            return as_of, handle.read()
+            text = handle.read()
+        target.unlink()
+        return text
 
     def _key(self, day: date) -> int:
         month = month_index(day.year, day.month)

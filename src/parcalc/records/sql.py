@@ -173,15 +173,27 @@ def period_key(value: str, months: int, start_day: int) -> str:
     return f"({month} // {months})"
 
 
-def events(rows: str, months: int, start_day: int, as_of: date | None, excluded: str | None) -> str:
-    """Aggregate every record's events by (level, unit, period) in one hash aggregation.
+# A record's class in the scan's groups: how (and whether) it was closed.
+OPEN, EARLY, ON_TIME, LATE, WITHDRAWN = range(5)
+CLASS = (
+    f"CASE WHEN d < u THEN {EARLY} WHEN d = u THEN {ON_TIME} WHEN d > u THEN {LATE} "
+    f"WHEN w IS NOT NULL THEN {WITHDRAWN} ELSE {OPEN} END"
+)
 
-    Each usable record yields up to three events, keyed by period index k: received, closed (resolved
-    early/on time/late or withdrawn; it also leaves the overdue stock if it had joined it) and overdue
-    while still open. A dossier still open on the as-of date also carries the day it becomes overdue (xo),
-    because the last period may end on the as-of date, which is only known here when it is the latest
-    date of the records. A bad record yields one event with its check code. The rows of valid records
-    with a period are one per (level, unit, k), so the figures need no second aggregation.
+
+def scan(
+    rows: str, months: int, start_day: int, as_of: date | None, excluded: str | None, *, ids: bool, latest: bool
+) -> str:
+    """The one scan of the records: every record reduced to its group of records alike.
+
+    Records of the same unit, with the same periods of receipt, closing and becoming overdue, the same
+    channel, flag and class (and, open on the as-of date, the same day of becoming overdue), count the
+    same in every figure: the scan groups them (by_event = 1), which is a small table whatever the
+    number of records, since it grows with units, periods and how long dossiers stay open. A bad record
+    keeps only its check code. With ``ids``, the same hash aggregation also groups the records by the
+    hash of their dossier id and keeps the hashes seen more than once (by_event = 0): the repeated-id
+    check costs no second reading of the files. ``latest`` also keeps each group's latest date (for the
+    default as-of date).
     """
 
     def key(value: str) -> str:
@@ -199,75 +211,80 @@ def events(rows: str, months: int, start_day: int, as_of: date | None, excluded:
     # Events after the as-of date had not happened yet on that date.
     resolved = f"CASE WHEN d <= {limit} THEN d END" if limit else "d"
     withdrawn = f"CASE WHEN w <= {limit} THEN w END" if limit else "w"
+    group = "level, unit, reason, kr, kc, kx, xo, chan, fo, cls"
+    sets = f"GROUPING SETS (({group}), (hid))" if ids else group
+    by_id = "hid, grouping(hid) AS by_event" if ids else "CAST(NULL AS UBIGINT) AS hid, 1 AS by_event"
+    last = ", max(last) AS last" if latest else ", CAST(NULL AS DATE) AS last"
+    kept = "WHERE by_event = 1 OR (hid IS NOT NULL AND n > 1)" if ids else ""
     return f"""
 WITH checked AS (
-    SELECT level, unit, chan, fo, r, u, {resolved} AS d, {withdrawn} AS w, {reason} AS reason
-    FROM ({rows})
+    SELECT id, level, unit, chan, fo, r, u, {resolved} AS d, {withdrawn} AS w, {reason} AS reason FROM ({rows})
 ), timed AS (
     SELECT *, coalesce(d, w) AS c, greatest(r, u + 1) AS x FROM checked
 ), keyed AS (
-    SELECT *, {key("r")} AS kr, {key("c")} AS kc, {key("x")} AS kx_all FROM timed
+    SELECT *, {key("c")} AS kc_all, {key("x")} AS kx_all FROM timed
 ), listed AS (
-    SELECT CASE WHEN reason = 0 THEN level END AS level, CASE WHEN reason = 0 THEN unit END AS unit,
-           reason, chan, fo, d, u, w, c, x, kr, kc,
-           CASE WHEN c IS NULL OR kx_all < kc THEN kx_all END AS kx,
+    -- a bad record counts only for its check code
+    SELECT CASE WHEN id IS NOT NULL THEN hash(id) END AS hid, reason,
+           CASE WHEN reason = 0 THEN level END AS level, CASE WHEN reason = 0 THEN unit END AS unit,
+           CASE WHEN reason = 0 THEN {key("r")} END AS kr,
+           CASE WHEN reason = 0 THEN kc_all END AS kc,
+           CASE WHEN reason = 0 AND (c IS NULL OR kx_all < kc_all) THEN kx_all END AS kx,
+           CASE WHEN reason = 0 AND c IS NULL THEN x END AS xo,
+           CASE WHEN reason = 0 THEN chan END AS chan, CASE WHEN reason = 0 THEN fo END AS fo,
+           CASE WHEN reason = 0 THEN {CLASS} END AS cls,
            CASE WHEN reason = 0 THEN greatest(r, coalesce(c, r)) END AS last
     FROM keyed
+)
+SELECT * FROM (
+    SELECT {group}, {by_id}, count(*) AS n{last}
+    FROM listed GROUP BY {sets}
+) {kept}
+"""
+
+
+def events(scanned: str) -> str:
+    """The groups of the scan as events by (level, unit, period), one aggregation over a small table.
+
+    Each group adds up to three events, keyed by period index k: received (and everything else that
+    falls in the same period), closed in a later period (which also leaves the overdue stock if it had
+    joined it), and overdue in a later period while still open; a group open on the as-of date also
+    gives the day it becomes overdue (xo) on a row of its own, because the last period may end on the
+    as-of date, which is only known here when it is the latest date of the records. The rows of valid
+    records with a period are one per (level, unit, k), so the figures need no second aggregation.
+    """
+    return f"""
+WITH groups AS (
+    SELECT * FROM {scanned} WHERE by_event = 1
 ), flat AS (
-    -- Up to four event rows per record, from a join with four constants (cheaper than building and
-    -- unnesting lists): 1 receipt, and everything else that falls in the same period; 2 closing in a later
-    -- period; 3 becoming overdue in a later period; 4 the day an open dossier becomes overdue, on a row of
-    -- its own so that the (level, unit, k) rows of valid records stay one per period. A bad record keeps
-    -- only row 1, without a period, to count its check code.
-    SELECT listed.*, event.e,
+    SELECT groups.*, event.e,
            CASE WHEN reason <> 0 THEN NULL WHEN event.e = 1 THEN kr WHEN event.e = 2 THEN kc
                 WHEN event.e = 3 THEN kx END AS k,
-           CASE WHEN event.e = 4 THEN x END AS xo
-    FROM listed, (VALUES (1), (2), (3), (4)) AS event(e)
+           CASE WHEN event.e = 4 THEN xo END AS x_day
+    FROM groups, (VALUES (1), (2), (3), (4)) AS event(e)
     WHERE CASE event.e WHEN 1 THEN true WHEN 2 THEN reason = 0 AND kc <> kr WHEN 3 THEN reason = 0 AND kx <> kr
-                       ELSE reason = 0 AND c IS NULL END
+                       ELSE reason = 0 AND xo IS NOT NULL END
 ), flagged AS (
     SELECT *, e = 1 AS at_r, e = 2 OR (e = 1 AND coalesce(kc = kr, false)) AS at_c,
            e = 3 OR (e = 1 AND coalesce(kx = kr, false)) AS at_x
     FROM flat
 )
--- "new" is online + direct + postal. (count_if of only NULLs is NULL, hence "d IS NOT NULL".)
-SELECT level, unit, k, xo, reason,
-       count_if(at_r AND chan = 1) AS online,
-       count_if(at_r AND chan = 2) AS direct,
-       count_if(at_r AND chan = 3) AS postal,
-       count_if(at_r AND fo) AS full_online,
-       count_if(at_c AND d IS NOT NULL AND d < u) AS early,
-       count_if(at_c AND d IS NOT NULL AND d = u) AS on_time,
-       count_if(at_c AND d IS NOT NULL AND d > u) AS late,
-       count_if(at_c AND w IS NOT NULL) AS withdrawn,
-       count_if(at_x) - count_if(at_c AND kx IS NOT NULL) AS overdue,
-       count(*) AS n,
-       max(last) AS last
+-- "new" is online + direct + postal.
+SELECT level, unit, k, x_day AS xo, reason,
+       sum(CASE WHEN at_r AND chan = 1 THEN n ELSE 0 END) AS online,
+       sum(CASE WHEN at_r AND chan = 2 THEN n ELSE 0 END) AS direct,
+       sum(CASE WHEN at_r AND chan = 3 THEN n ELSE 0 END) AS postal,
+       sum(CASE WHEN at_r AND fo THEN n ELSE 0 END) AS full_online,
+       sum(CASE WHEN at_c AND cls = {EARLY} THEN n ELSE 0 END) AS early,
+       sum(CASE WHEN at_c AND cls = {ON_TIME} THEN n ELSE 0 END) AS on_time,
+       sum(CASE WHEN at_c AND cls = {LATE} THEN n ELSE 0 END) AS late,
+       sum(CASE WHEN at_c AND cls = {WITHDRAWN} THEN n ELSE 0 END) AS withdrawn,
+       sum(CASE WHEN at_x THEN n ELSE 0 END) - sum(CASE WHEN at_c AND kx IS NOT NULL THEN n ELSE 0 END) AS overdue,
+       sum(n) AS n,
+       max(CASE WHEN e = 1 THEN last END) AS last
 FROM flagged
 GROUP BY ALL
 """
-
-
-def _ids(sources: list[Source]) -> str:
-    return " UNION ALL ".join(
-        f"SELECT {_trimmed(_text(s.columns['dossier_id']))} AS id FROM {s.relation}" for s in sources
-    )
-
-
-def repeated_id_count(sources: list[Source]) -> str:
-    """How many ids repeat an earlier one, counted on their 64-bit hashes.
-
-    A count of distinct values is cheaper than grouping the ids to list the repeated ones, and the clean
-    case needs nothing more. A hash collision can only make the count too high, never too low; the exact
-    check (`duplicates`) that runs then compares the ids themselves.
-    """
-    return f"SELECT count(*) - count(DISTINCT hash(id)) FROM ({_ids(sources)}) WHERE id IS NOT NULL"
-
-
-def duplicates(sources: list[Source]) -> str:
-    """Hashes of dossier ids that occur more than once; the row-numbered scan tells the rows apart."""
-    return f"SELECT hash(id) AS hid FROM ({_ids(sources)}) WHERE id IS NOT NULL GROUP BY hid HAVING count(*) > 1"
 
 
 def figures(events_table: str, labels_table: str, last_key: int, as_of: date, fields: tuple[str, ...]) -> str:
@@ -340,3 +357,22 @@ SELECT labels.label AS period, units.level, units.unit, {select}
 FROM stocked JOIN {labels_table} AS labels USING (k) JOIN units USING (uid)
 ORDER BY k, uid
 """
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string of a text column: JSON's escapes are TOML's, and DEL must be escaped too."""
+    return f"replace(CAST(to_json({value}) AS VARCHAR), chr(127), '\\u007f')"
+
+
+def toml_tables(table: str, fields: tuple[str, ...]) -> str:
+    """One `[[figures]]` table of TOML per row of ``table``, each after a blank line (writers.toml_table)."""
+    keys = [f"'period = ' || {_toml_string('period')}", f"'level = ' || {_toml_string('level')}"]
+    keys.append(f"'unit = ' || {_toml_string('unit')}")
+    keys += [f"'{field} = ' || {field}" for field in fields]
+    return f"SELECT concat_ws(chr(10), '', '[[figures]]', {', '.join(keys)}) FROM {table}"
+
+
+def json_objects(table: str, fields: tuple[str, ...]) -> str:
+    """One JSON object per row of ``table``, each followed by a comma (writers.json_object)."""
+    members = ", ".join(f"{name} := {name}" for name in ("period", "level", "unit", *fields))
+    return f"SELECT CAST(to_json(struct_pack({members})) AS VARCHAR) || ',' FROM {table}"

@@ -37,25 +37,44 @@ def settings(result: IngestResult) -> dict[str, Any]:
     return found
 
 
-def document(result: IngestResult) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if extra := settings(result):
-        data["parcalc"] = extra
-    data["figures"] = result.figures
-    return data
+def toml_table(row: dict[str, Any]) -> str:
+    """A figures table as TOML, as DuckDB writes it (sql.toml_tables): JSON's string escapes are TOML's."""
+    lines = ["", "[[figures]]"]
+    for key, value in row.items():
+        text = json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f") if isinstance(value, str) else value
+        lines.append(f"{key} = {text}")
+    return "\n".join(lines) + "\n"
+
+
+def json_object(row: dict[str, Any]) -> str:
+    """A figures table as one line of JSON, as DuckDB writes it (sql.json_objects)."""
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
 def render(result: IngestResult, fmt: str) -> str:
+    """The figures as a file of format ``fmt``: what ingest rendered, else built here from the rows."""
+    if fmt == "csv":
+        return result.csv
+    extra = settings(result)
     if fmt == "toml":
         import tomli_w
 
         as_of = result.as_of.isoformat() if result.as_of else "no usable record"
         head = f"# Figures from dossier records by parcalc ingest: grain {result.grain.name.lower()}, as of {as_of}.\n"
-        return head + tomli_w.dumps(document(result))
+        body = result.rendered.get("toml")
+        if body is None:
+            body = "".join(toml_table(row) for row in result.figures)
+        if not body:
+            head += "figures = []\n"  # top-level keys come before any table
+        if extra:
+            head += "\n" + tomli_w.dumps({"parcalc": extra})
+        return head + body
     if fmt == "json":
         # Like every other command's JSON, the problems ride along: here the record rows left out.
-        issues = [bad.problem.to_json() for bad in result.bad_rows]
-        return json.dumps({**document(result), "issues": issues}, ensure_ascii=False, indent=1) + "\n"
-    if fmt == "csv":
-        return result.csv
+        issues = json.dumps([bad.problem.to_json() for bad in result.bad_rows], ensure_ascii=False)
+        head = "{" + (f'"parcalc": {json.dumps(extra, ensure_ascii=False)}, ' if extra else "") + '"figures": ['
+        body = result.rendered.get("json")
+        if body is None:
+            body = "".join(json_object(row) + ",\n" for row in result.figures).removesuffix(",\n") + "\n"
+        return head + ("\n" + body if body.strip() else "") + f'], "issues": {issues}}}\n'
     raise IngestError(f"unknown output format {fmt!r} (choose one of {', '.join(FORMATS)})", code="ingest-output")
