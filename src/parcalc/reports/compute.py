@@ -32,7 +32,6 @@ from parcalc.reports.model import (
     metric_column,
     number,
 )
-from parcalc.reports.narrative import compute_narrative
 
 
 def row_json(row: RowResult, lang: str) -> dict[str, Any]:
@@ -78,6 +77,9 @@ class ComputeReport(Report):
         }
 
     def narrative(self, options: Options) -> Narrative:
+        # Imported here: only the prose formats need it, and it brings the targets code (start-up).
+        from parcalc.reports.narrative import compute_narrative
+
         return compute_narrative(self.result, self.problems, options)
 
     def trends(self) -> ComputeResult:
