@@ -16,6 +16,7 @@ from test_ingest import Dossier, dossier_sets, reference, write_csv
 from typer.testing import CliRunner
 
 from parcalc.cli import app
+from parcalc.core.issues import UsageError
 from parcalc.core.periods import Grain
 from parcalc.records import ingest
 
@@ -81,3 +82,42 @@ def test_every_output_format_reads_back_in_compute(tmp_path: Path, suffix: str) 
         assert {k: counts[k] for k in ("received", "resolved", "pending", "pending_overdue")} == {
             k: figure[k] for k in ("received", "resolved", "pending", "pending_overdue")
         }
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    dossiers=dossier_sets(), year=st.sampled_from(["2022", "2023", "2022-H2"]), level=st.sampled_from([None, "commune"])
+)
+def test_period_and_level_keep_rows_without_changing_them(
+    tmp_path: Path, dossiers: list[Dossier], year: str, level: str | None
+) -> None:
+    path = write_csv(tmp_path / "records.csv", [d.row() for d in dossiers])
+    everything = ingest([path], "month", as_of=date(2023, 12, 31)).figures
+    start, end = {"2022": ("2022-01", "2022-12"), "2023": ("2023-01", "2023-12"), "2022-H2": ("2022-07", "2022-12")}[
+        year
+    ]
+    expected = [f for f in everything if start <= f["period"] <= end and (level is None or f["level"] == level)]
+    levels = [level] if level else ()
+    if not expected:
+        with pytest.raises(UsageError):
+            ingest([path], "month", as_of=date(2023, 12, 31), periods=[year], levels=levels)
+        return
+    kept = ingest([path], "month", as_of=date(2023, 12, 31), periods=[year], levels=levels)
+    assert kept.figures == expected  # carried over and every other count as without the filter
+
+
+def test_filters_on_the_command_line(tmp_path: Path) -> None:
+    rows = [
+        ["HS-1", "xa-a", "commune", "online", "2022-12-20", "2023-01-10", "2023-01-08", "", "true"],
+        ["HS-2", "tinh", "province", "direct", "2023-01-20", "2023-02-02", "", "", "false"],
+    ]
+    records = str(write_csv(tmp_path / "records.csv", rows))
+    made = runner.invoke(
+        app, ["ingest", records, "--period", "2023", "--level", "commune", "--as-of", "2023-12-31", "-f", "csv", "-q"]
+    )
+    assert made.exit_code == 0, made.output
+    lines = made.stdout.splitlines()
+    assert lines[1].startswith("2023-01,commune,xa-a,1,0,1,")  # carried over from 2022, though 2022 is left out
+    assert all(",commune," in line for line in lines[1:])
+    typo = runner.invoke(app, ["ingest", records, "--unit", "xa-b", "-f", "csv"])
+    assert typo.exit_code == 2 and "xa-b" in typo.output

@@ -325,11 +325,16 @@ def ingest(
     max_bad_rows: int = 20,
     progress: ProgressHook | None = None,
     formats: Sequence[str] = (),
+    period: Names = None,
+    level: Names = None,
+    unit: Names = None,
 ) -> IngestResult:
     """Dossier-level records (CSV, Parquet, XLSX) -> figures for every period of ``grain`` up to ``as_of``.
 
     ``columns`` is a column map (a TOML or JSON file, or a mapping: contract column = your header). Rows
     that cannot be used are left out and listed in ``bad_rows`` (with ``strict``, an InputError instead).
+    ``period``, ``level`` and ``unit`` keep only those figures; every record still counts, so a kept
+    period's carried over is what it is without the filter.
     ``formats`` ("toml", "json") are also written by DuckDB while it runs, for `parcalc.records.render`.
     """
     from parcalc.records.engine import ingest as run
@@ -351,4 +356,7 @@ def ingest(
         progress=progress,
         max_bad_rows=max_bad_rows,
         formats=formats,
+        periods=names(period),
+        levels=names(level),
+        units=names(unit),
     )

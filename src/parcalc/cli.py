@@ -339,6 +339,9 @@ def ingest(
     output: Output = None,
     max_bad_rows: MaxBadRows = 20,
     strict: IngestStrict = False,
+    period: Filter = None,
+    level: Filter = None,
+    unit: Filter = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -363,6 +366,9 @@ def ingest(
                 progress=progress,
                 max_bad_rows=max_bad_rows,
                 formats=(chosen,),
+                period=period,
+                level=level,
+                unit=unit,
             )
         content = render(result, chosen)
         for line in () if quiet else result.notes():

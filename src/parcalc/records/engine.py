@@ -25,7 +25,7 @@ from typing import Any
 from parcalc.analysis.duck import quote_text
 from parcalc.core.counts import RECORD_FIELDS
 from parcalc.core.issues import LangText, Problem, UsageError, warning
-from parcalc.core.periods import Grain, date_window, month_index, month_run
+from parcalc.core.periods import Grain, Period, PeriodError, date_window, month_index, month_run, parse_period
 from parcalc.records import sql
 from parcalc.records.columns import DATE_COLUMNS, ColumnMap, column_map_from, load_column_map
 from parcalc.records.errors import IngestError
@@ -115,6 +115,15 @@ class IngestResult:
 
 
 @dataclass(frozen=True)
+class Keep:
+    """Which figures to keep: periods (each kept figure's period lies within one), levels, units."""
+
+    periods: tuple[Period, ...] = ()
+    levels: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Rendered:
     levels: list[str]
     texts: dict[str, str]
@@ -132,11 +141,16 @@ def ingest(
     max_bad_rows: int = BAD_ROWS_SHOWN,
     memory_limit: str | None = None,
     formats: Iterable[str] = (),
+    periods: Iterable[str] = (),
+    levels: Iterable[str] = (),
+    units: Iterable[str] = (),
 ) -> IngestResult:
     """Read dossier records and compute the figures of every period of ``grain`` up to ``as_of``.
 
     ``as_of`` defaults to the latest date in the records; the period containing it ends on that date.
     Bad rows are left out and reported; with ``strict`` they raise `IngestError` instead.
+    ``periods``, ``levels`` and ``units`` keep only those figures (a period keeps the periods of ``grain``
+    within it); every record still counts, so a kept period's carried over is unchanged.
     ``formats`` ("toml", "json") are written by DuckDB too, for `writers.render` (the CSV always is).
     ``memory_limit`` caps DuckDB's buffers (a DuckDB size such as "2GiB"); beyond it, it spills to disk.
     """
@@ -146,6 +160,10 @@ def ingest(
     if not 1 <= start_day <= 28:
         raise UsageError(f"must be between 1 and 28, not {start_day}", option="start_day")
     mapping = _column_map(column_map)
+    try:
+        keep = Keep(tuple(parse_period(p, start_day) for p in periods), tuple(levels), tuple(units))
+    except PeriodError as exc:
+        raise UsageError(str(exc), option="period") from None
     from parcalc.analysis import duck
 
     duckdb = duck.module()
@@ -167,9 +185,8 @@ def ingest(
                     con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
                 files = [Path(p) for p in paths]
                 sources = open_sources(con, files, mapping, Path(workdir), progress, parallel=parallel)
-                return _RecordScan(con, sources, mapping, chosen, start_day, as_of, progress, Path(workdir)).result(
-                    strict, max_bad_rows, tuple(formats)
-                )
+                scan = _RecordScan(con, sources, mapping, chosen, start_day, as_of, progress, Path(workdir), keep)
+                return scan.result(strict, max_bad_rows, tuple(formats))
             except duckdb.Error as exc:
                 if parallel and QUOTED_NEWLINES in str(exc):
                     raise _Sequential from None
@@ -222,6 +239,7 @@ class _RecordScan:
         as_of: date | None,
         progress: ProgressHook | None,
         workdir: Path,
+        keep: Keep,
     ) -> None:
         self.con = con
         self.workdir = workdir
@@ -231,6 +249,7 @@ class _RecordScan:
         self.start_day = start_day
         self.as_of = as_of
         self.progress = progress
+        self.keep = keep
 
     def result(self, strict: bool, max_bad_rows: int, formats: tuple[str, ...]) -> IngestResult:
         self._aggregate(numbered=False, excluded=None, stage="aggregating", ids=True)
@@ -350,19 +369,24 @@ class _RecordScan:
         if as_of is None or first_key is None:
             return as_of, ",".join(("period", "level", "unit", *fields)) + "\n", Rendered([], {})
         last_key = self._key(as_of)
-        labels = []
+        labels, names, kept = [], [], []
         for key in range(first_key, last_key + 1):
             period = month_run(key * self.grain.value, self.grain.value, self.start_day)
             if key == last_key and as_of < period.end:
                 period = date_window(period.start, as_of, self.start_day)
             labels.append(f"({key}, {quote_text(period.label)})")
+            names.append(period.label)
+            if any(asked.start <= period.start and period.end <= asked.end for asked in self.keep.periods):
+                kept.append(quote_text(period.label))
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE labels AS SELECT * FROM (VALUES {', '.join(labels)}) t(k, label)"
         )
         # A table and COPY keep the ORDER BY only when insertion order is preserved; the scan did not need it.
         self.con.execute("SET preserve_insertion_order = true")
         self._execute(
-            f"CREATE TEMP TABLE fig AS {sql.figures('ev', 'labels', last_key, as_of, fields)}", "building figures"
+            f"CREATE TEMP TABLE fig AS SELECT * FROM ({sql.figures('ev', 'labels', last_key, as_of, fields)}) "
+            f"WHERE {self._kept(kept, names)}",
+            "building figures",
         )
         levels = [level for (level,) in self.con.execute("SELECT DISTINCT level FROM fig").fetchall()]
         table = self._copy("SELECT * FROM fig", "csv", "(HEADER, DELIMITER ',', QUOTE '\"', ESCAPE '\"')")
@@ -374,6 +398,27 @@ class _RecordScan:
         if "json" in formats:
             texts["json"] = self._copy(sql.json_objects("fig", fields), "json", plain).removesuffix(",\n") + "\n"
         return as_of, table, Rendered(levels, texts)
+
+    def _kept(self, periods: list[str], names: list[str]) -> str:
+        """The SQL condition of the figures kept by the period, level and unit filters (all when none).
+
+        Only rows are left out: every record still counts, so a kept period's carried over is the same."""
+        keep = self.keep
+        where = ["TRUE"]
+        if keep.periods:
+            if not periods:
+                asked = ", ".join(p.label for p in keep.periods)
+                span = f"{names[0]} to {names[-1]}"
+                raise UsageError(f"{asked} holds no whole period of the figures ({span})", option="period")
+            where.append(f"period IN ({', '.join(periods)})")
+        for column, values in (("level", keep.levels), ("unit", keep.units)):
+            if not values:
+                continue
+            found = {v for (v,) in self.con.execute(f"SELECT DISTINCT {column} FROM ev WHERE reason = 0").fetchall()}
+            if missing := [v for v in values if v not in found]:
+                raise UsageError(f"no records of {column} {', '.join(map(repr, missing))}", option=column)
+            where.append(f"{column} IN ({', '.join(quote_text(v) for v in values)})")
+        return " AND ".join(where)
 
     def _copy(self, query: str, name: str, options: str) -> str:
         target = self.workdir / f"figures.{name}"
