@@ -110,9 +110,29 @@ def test_part_larger_than_total_is_an_error() -> None:
     ]
 
 
-def test_sum_of_known_parts_larger_than_total_is_an_error() -> None:
-    findings = Counts({"received_new": 100, "received_online": 60, "received_direct": 50}).check()
-    assert {(f.code, f.severity, f.key) for f in findings} == {("part-exceeds-total", "error", "received_new")}
+def test_known_parts_larger_than_their_total_are_a_gap_even_with_a_part_missing() -> None:
+    # Each part fits in the total; together they overshoot it by 10 (postal, unknown, is at least 0).
+    counts, derived = Counts({"received_new": 100, "received_online": 60, "received_direct": 50}).derive()
+    findings = counts.check(derived)
+    assert [(f.code, f.severity, f.key, f.gap) for f in findings] == [("identity-gap", "warning", "received_new", -10)]
+    assert findings[0].identity == "received_new = received_online + received_direct + …"
+
+
+def test_the_district_that_printed_17651_resolved_but_17655_in_parts() -> None:
+    # Lâm Đồng, cấp huyện, tháng 10/2019 (tests/golden/published.json): early + on time + late = 17.655.
+    counts, derived = Counts(
+        {"resolved": 17651, "resolved_early": 13767, "resolved_on_time": 3254, "resolved_late": 634}
+    ).derive()
+    findings = counts.check(derived)
+    assert [(f.code, f.severity, f.key, f.gap) for f in findings] == [("identity-gap", "warning", "resolved", -4)]
+    assert counts["resolved_in_time"] == 17021 and derived == {"resolved_in_time"}
+
+
+def test_a_filled_in_total_over_its_total_is_the_same_slip_not_an_error() -> None:
+    # early + on time (110) fills resolved_in_time, which is then larger than resolved: one gap, no error.
+    counts, derived = Counts({"resolved": 100, "resolved_early": 60, "resolved_on_time": 50}).derive()
+    findings = counts.check(derived)
+    assert [(f.code, f.severity, f.gap) for f in findings] == [("identity-gap", "warning", -10)]
 
 
 @pytest.mark.parametrize(
@@ -140,9 +160,17 @@ def test_total_that_disagrees_with_complete_parts_is_a_warning_with_the_gap() ->
 
 
 def test_gap_is_negative_when_parts_exceed_what_they_should_sum_to() -> None:
-    # Complete parts summing above the total are an error, not a gap.
+    # Complete parts summing above the total are a slip: a warning with a negative gap, not an error.
     findings = Counts({"pending": 10, "pending_within": 8, "pending_overdue": 3}).check()
-    assert [(f.code, f.severity, f.gap) for f in findings] == [("part-exceeds-total", "error", -1)]
+    assert [(f.code, f.severity, f.gap) for f in findings] == [("identity-gap", "warning", -1)]
+
+
+def test_every_single_part_over_its_total_is_an_error() -> None:
+    findings = Counts({"pending": 10, "pending_within": 11, "pending_overdue": 12}).check()
+    assert [(f.code, f.severity, f.identity, f.gap) for f in findings] == [
+        ("part-exceeds-total", "error", "pending_within <= pending", -1),
+        ("part-exceeds-total", "error", "pending_overdue <= pending", -2),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -187,3 +187,53 @@ def test_computed_value_shown_beside_a_printed_one() -> None:
 )
 def test_spreadsheet_formulas_are_made_inert(text: str, safe: str) -> None:
     assert neutralise_formula(text) == safe
+
+
+# Stated values with a comparison word, as reports print them (issue 13).
+@pytest.mark.parametrize(
+    ("text", "relation", "value", "inside", "outside"),
+    [
+        ("trên 98%", ">", "98", Fraction(9801, 10000), Fraction(98, 100)),
+        ("hơn 99%", ">", "99", Fraction(9901, 10000), Fraction(9899, 10000)),
+        ("đạt trên 98,4%", ">", "98.4", Fraction(9841, 10000), Fraction(984, 1000)),
+        ("dưới 2%", "<", "2", Fraction(199, 10000), Fraction(2, 100)),
+        ("gần 97%", "~", "97", Fraction(9601, 10000), Fraction(9599, 10000)),
+        ("khoảng 5%", "~", "5", Fraction(6, 100), Fraction(61, 1000)),
+        ("xấp xỉ 5,2%", "~", "5.2", Fraction(53, 1000), Fraction(531, 10000)),
+        (">98%", ">", "98", Fraction(981, 1000), Fraction(979, 1000)),
+        ("≥ 95%", ">=", "95", Fraction(95, 100), Fraction(9499, 10000)),
+        ("ít nhất 95%", ">=", "95", Fraction(95, 100), Fraction(94, 100)),
+        ("không quá 1%", "<=", "1", Fraction(1, 100), Fraction(101, 10000)),
+        ("98% trở lên", ">=", "98", Fraction(98, 100), Fraction(97, 100)),
+        ("~5%", "~", "5", Fraction(4, 100), Fraction(39, 1000)),
+        ("above 98%", ">", "98", Fraction(99, 100), Fraction(98, 100)),
+        ("at most 2%", "<=", "2", Fraction(2, 100), Fraction(21, 1000)),
+        ("about 5%", "~", "5", Fraction(55, 1000), Fraction(7, 100)),
+        ("over 50%", ">", "50", Fraction(51, 100), Fraction(1, 2)),
+        ("Trên 98 %", ">", "98", Fraction(99, 100), Fraction(97, 100)),
+    ],
+)
+def test_comparison_words_are_inequalities_or_approximately(
+    text: str, relation: str, value: str, inside: Fraction, outside: Fraction
+) -> None:
+    printed = parse_printed(text, rate=True, comparisons=True)
+    assert (printed.relation, printed.value, printed.text) == (relation, Decimal(value), text)
+    assert printed.matches(inside)
+    assert not printed.matches(outside)
+
+
+def test_a_plain_figure_after_dat_is_still_exact() -> None:
+    printed = parse_printed("đạt 98,4%", rate=True, comparisons=True)
+    assert (printed.relation, printed.exact) == ("=", True)
+    assert printed.matches(Fraction(9844, 10000)) and not printed.matches(Fraction(985, 1000))
+
+
+def test_comparison_words_only_where_they_are_asked_for() -> None:
+    with pytest.raises(ValueError, match="cannot read"):
+        parse_printed("trên 98%", rate=True)  # a target's value, or a band: no bound there
+
+
+def test_a_bound_that_was_missed_is_shown_on_its_side() -> None:
+    printed = parse_printed("trên 98%", rate=True, comparisons=True)
+    assert format_printed(printed, Fraction(97999, 100000), "vi") == "97,99%"
+    assert format_printed(printed, Fraction(9785, 10000), "en") == "97.85%"

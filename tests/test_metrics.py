@@ -31,6 +31,31 @@ CONTRACT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ecert_per_month": (("ecert",), ()),
 }
 
+# Denominators seen in published reports (issue 13), after the contract's: each its own metric.
+REPORTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "online_share_resolved": (("received_online",), ("resolved",)),
+    "full_online_share_resolved": (("received_full_online",), ("resolved",)),
+    "direct_share": (("received_direct",), ("received_new",)),
+    "offline_share": (("received_offline",), ("received_new",)),
+    "direct_share_total": (("received_direct",), ("received",)),
+    "postal_share_total": (("received_postal",), ("received",)),
+    "offline_share_total": (("received_offline",), ("received",)),
+    "on_time_share_total": (("resolved_in_time",), ("received",)),
+    "late_share_total": (("resolved_late",), ("received",)),
+    "pending_share_total": (("pending",), ("received",)),
+    "withdrawn_share": (("withdrawn",), ("received_new",)),
+    "withdrawn_share_total": (("withdrawn",), ("received",)),
+    "on_time_due_rate": (("resolved_in_time",), ("due",)),
+    "late_due_rate": (("resolved_late",), ("due",)),
+    "overdue_due_rate": (("pending_overdue",), ("due",)),
+    "late_incl_overdue_rate": (("resolved_late", "pending_overdue"), ("resolved", "pending_overdue")),
+    "late_incl_overdue_share_total": (("resolved_late", "pending_overdue"), ("received",)),
+    "result_digitization_rate": (("digitized_results",), ("resolved",)),
+    "satisfaction_rate": (("satisfied",), ("surveyed",)),
+    "full_online_services_share": (("services_full_online",), ("procedures",)),
+    "partial_online_services_share": (("services_partial_online",), ("procedures",)),
+}
+
 # One row with every count known (consistent: received 2329 = resolved 2295 + pending 34).
 FULL = Counts(
     {
@@ -88,8 +113,16 @@ EXPECTED: dict[str, Fraction] = {
 
 
 def test_registry_has_exactly_the_contract_metrics_in_order() -> None:
-    assert list(Registry()) == list(CONTRACT)
-    assert frozenset(CONTRACT) == BUILTIN_IDS
+    assert list(Registry()) == [*CONTRACT, *REPORTED]
+    assert frozenset(CONTRACT) | frozenset(REPORTED) == BUILTIN_IDS
+
+
+@pytest.mark.parametrize("metric_id", list(REPORTED))
+def test_reported_denominators_are_built_in_metrics(metric_id: str) -> None:
+    metric = Registry()[metric_id]
+    assert (metric.numerator, metric.denominator) == REPORTED[metric_id]
+    assert metric.is_rate and metric.builtin and metric.vi and metric.en and metric.vi != metric.en
+    assert all(f in FIELD_IDS for f in (*metric.numerator, *metric.denominator))
 
 
 @pytest.mark.parametrize("metric_id", list(CONTRACT))
@@ -157,7 +190,7 @@ def test_custom_metric_sums_its_fields() -> None:
     )
     registry = Registry([custom])
     assert list(registry)[-1] == "late_or_overdue_rate"
-    assert len(registry) == len(CONTRACT) + 1
+    assert len(registry) == len(CONTRACT) + len(REPORTED) + 1
     assert registry["late_or_overdue_rate"].evaluate(FULL) == Fraction(36 + 4, 2295 + 4)
     assert custom.formula() == "(resolved_late + pending_overdue) / (resolved + pending_overdue)"
 

@@ -230,7 +230,7 @@ class Validation:
 
 def validate(data: Dataset | DataSource = None) -> Validation:
     """The validation and consistency report: what is wrong with the data, never raised but returned."""
-    from parcalc.analysis.calc import analyse_all, carry_over_gaps
+    from parcalc.analysis.calc import analyse_all, period_gaps
     from parcalc.analysis.engine import problems_of
 
     try:
@@ -238,7 +238,7 @@ def validate(data: Dataset | DataSource = None) -> Validation:
     except InputError as exc:
         return Validation(exc.problems, None)
     rows = analyse_all(dataset)
-    return Validation(problems_of(rows, carry_over_gaps(dataset, rows)), dataset.settings.lang)
+    return Validation(problems_of(rows, period_gaps(dataset, rows)), dataset.settings.lang)
 
 
 def check_targets(

@@ -8,13 +8,14 @@ analysed rows can serve a roll-up, a target check and a ranking.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from parcalc.core.counts import Counts, Finding
+from parcalc.core.counts import FIELDS, Counts, Finding, RollUp
 from parcalc.core.formatting import format_printed, parse_printed
 from parcalc.core.issues import LangText, Problem, error, unique, warning
 from parcalc.core.metrics import Metric, Registry
@@ -76,7 +77,7 @@ def _stated_problem(
     metric: Metric, raw: str | float | int, counts: Counts, months: int | None, registry: Registry
 ) -> Problem | None:
     try:
-        printed = parse_printed(raw, rate=metric.is_rate)
+        printed = parse_printed(raw, rate=metric.is_rate, comparisons=True)
     except ValueError as exc:
         return error("invalid-value", key=f"stated.{metric.id}", detail=str(exc))
     value = metric.evaluate(counts, months)
@@ -92,9 +93,10 @@ def _stated_problem(
         return warning("stated-no-data", metric=metric.id, stated=printed.text, reason=reason)
     if printed.matches(value):
         return None
+    # A bound ("trên 98%") fits many metrics; only a figure names the one that reproduces it.
     others = [
         m.id
-        for m in registry.values()
+        for m in (registry.values() if printed.exact else ())
         if m.id != metric.id
         and m.kind == metric.kind
         and (v := m.evaluate(counts, months)) is not None
@@ -113,7 +115,7 @@ def analyse(row: Row, registry: Registry, unit_name: str | None = None, metrics:
     False: a roll-up evaluates them only on the rows it reports, see parcalc.analysis.rollup)."""
     counts, derived = row.counts.derive()
     months = row.period.months
-    problems = [_finding_problem(f) for f in counts.check()]
+    problems = [_finding_problem(f) for f in counts.check(derived)]
     for metric_id, raw in row.stated.items():
         found = _stated_problem(registry[metric_id], raw, counts, months, registry)
         if found is not None:
@@ -168,7 +170,7 @@ def compute(
     kept = sorted((r for r in results if query.keeps(r)), key=lambda r: sort_key(dataset, r))
     breaks: dict[tuple[str | None, str | None, str | None], list[Problem]] = {}
     if gaps:
-        for gap in carry_over_gaps(dataset, results):
+        for gap in period_gaps(dataset, results):
             breaks.setdefault((gap.period, gap.level, gap.unit), []).append(gap)
     metric_ids = list(query.metrics) or list(dataset.registry)
     reported = [
@@ -225,3 +227,111 @@ def carry_over_gaps(dataset: Dataset, rows: Sequence[RowResult]) -> list[Problem
         pending = before.counts["pending"]
         problems.append(carry_over_gap(row.period, before.period, carried, pending, row.level, row.unit, **where))
     return problems
+
+
+def period_gaps(dataset: Dataset, rows: Sequence[RowResult]) -> list[Problem]:
+    """Every check between the periods of one level and unit: carry-over breaks, then longer rows
+    against the sub-periods inside them."""
+    return [*carry_over_gaps(dataset, rows), *subperiod_gaps(dataset, rows)]
+
+
+_INSIDE = {
+    "all": LangText(vi="bên trong cộng lại là", en="inside it add up to"),
+    "some": LangText(vi="bên trong cộng lại đã là", en="inside it already add up to"),
+    "opening": LangText(vi="(kỳ đầu tiên bên trong) có đầu kỳ", en="(its first sub-period) opened with"),
+    "closing": LangText(vi="(kỳ cuối cùng bên trong) có cuối kỳ", en="(its last sub-period) closed with"),
+}
+
+
+def _inside(group: Sequence[RowResult], at: int) -> list[RowResult]:
+    """The sub-periods of ``group[at]`` (group sorted by start, longest first): the rows inside its
+    period that no other row inside it contains, in time order, without overlaps."""
+    span = group[at].period
+    chosen: list[RowResult] = []
+    for row in itertools.islice(group, at + 1, None):
+        if row.period.start > span.end:
+            break  # sorted by start: nothing later is inside
+        if row.period.end > span.end or row.period == span:
+            continue
+        if not chosen or row.period.start > chosen[-1].period.end:
+            chosen.append(row)
+    return chosen
+
+
+def subperiod_gaps(dataset: Dataset, rows: Sequence[RowResult]) -> list[Problem]:
+    """Warnings where a longer row (a quarter, "4 tháng", a year) disagrees with the rows inside it for
+    the same level and unit: each flow must be at least the sum of the sub-periods present, and equal to
+    it when they cover the whole period; the opening stock is the first sub-period's, the closing stock
+    the last one's. The gap is the sub-periods' figure minus the longer row's (a month raised by k
+    gives +k). Each longer row is compared with its largest sub-periods only (a year with its quarters,
+    a quarter with its months), so one slip is reported once.
+    """
+    origins: dict[tuple[Period, str | None, str | None], Origin] = {
+        (r.period, r.level, r.unit): r.origins[0] for r in dataset.rows
+    }
+    scopes: dict[tuple[str | None, str | None], list[RowResult]] = {}
+    for row in rows:
+        scopes.setdefault((row.level, row.unit), []).append(row)
+    problems: list[Problem] = []
+    for group in scopes.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: (r.period.start, -r.period.end.toordinal()))
+        for at, longer in enumerate(group):
+            parts = _inside(group, at)
+            if not parts:
+                continue
+            span = longer.period
+            whole = (
+                parts[0].period.start == span.start
+                and parts[-1].period.end == span.end
+                and all(b.period.start - a.period.end == timedelta(days=1) for a, b in itertools.pairwise(parts))
+            )
+            for f in FIELDS:
+                total = longer.counts.get(f.id)
+                if total is None or f.id in longer.derived:
+                    continue  # a filled-in field repeats a slip of the fields it was filled from
+                found = _compare(f.rollup, f.id, total, parts, span, whole)
+                if found is None:
+                    continue
+                how, used, parts_sum = found
+                gap = parts_sum - total
+                problem = warning(
+                    "subperiod-gap",
+                    key=f.id,
+                    period=span.label,
+                    total=total,
+                    parts=", ".join(r.period.label for r in used),
+                    inside=_INSIDE[how],
+                    parts_sum=parts_sum,
+                    gap=gap,
+                )
+                origin = origins.get((span, longer.level, longer.unit))
+                where = origin.at(f.id) if origin is not None else {"key": f.id}
+                problems.append(
+                    problem.located(gap=gap, period=span.label, level=longer.level, unit=longer.unit, **where)
+                )
+    return problems
+
+
+def _compare(
+    rollup: RollUp, field: str, total: int, parts: list[RowResult], span: Period, whole: bool
+) -> tuple[str, list[RowResult], int] | None:
+    """(how, the sub-periods used, their figure) where the longer row's ``total`` breaks the rule."""
+    if rollup is RollUp.FLOW:
+        having = [r for r in parts if field in r.counts]
+        if not having:
+            return None
+        parts_sum = sum(r.counts[field] for r in having)
+        if whole and len(having) == len(parts):
+            return ("all", having, parts_sum) if parts_sum != total else None
+        return ("some", having, parts_sum) if parts_sum > total else None
+    if rollup is RollUp.OPENING:
+        first = parts[0]
+        if first.period.start == span.start and first.counts.get(field, total) != total:
+            return "opening", [first], first.counts[field]
+    if rollup is RollUp.CLOSING:
+        last = parts[-1]
+        if last.period.end == span.end and last.counts.get(field, total) != total:
+            return "closing", [last], last.counts[field]
+    return None

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from parcalc.analysis.calc import ComputeResult, Query, RowResult, carry_over_gaps, compute
+from parcalc.analysis.calc import ComputeResult, Query, RowResult, compute, period_gaps
 from parcalc.analysis.rollup import Engine, Key
 from parcalc.core.issues import Problem, UsageError, warning
 from parcalc.core.periods import Grain, Period, containing, month_run
@@ -166,7 +166,7 @@ def roll_up(dataset: Dataset, rows: Sequence[RowResult], grouping: Grouping, que
     """The compute report's rows for a grain, a grouping and a comparison; rows are analysed beforehand."""
     units = dataset.descendants(query.units) if query.units and "unit" in grouping.by else set(query.units)
     kept = [r for r in rows if (not query.levels or r.level in query.levels) and (not query.units or r.unit in units)]
-    problems: list[Problem] = carry_over_gaps(dataset, kept)
+    problems: list[Problem] = period_gaps(dataset, kept)
     engine = Engine(dataset, kept)
     mapped = _periods_reported(kept, grouping.grain, query.periods, problems)
     keys: dict[Key, None] = {}

@@ -63,6 +63,12 @@ FIELDS: tuple[Field, ...] = (
     Field("payments_due", "Hồ sơ phải nộp phí, lệ phí", "Owing a fee or charge", RollUp.FLOW),
     Field("digitized", "Hồ sơ được số hóa", "Digitized", RollUp.FLOW),
     Field("e_results", "Trả kết quả điện tử", "Electronic results", RollUp.FLOW),
+    Field("digitized_results", "Kết quả giải quyết được số hóa", "Results digitized", RollUp.FLOW),
+    # Dossiers whose deadline fell in the period (hồ sơ đến hạn giải quyết): some systems' base for the
+    # on-time and late rates instead of the dossiers resolved.
+    Field("due", "Hồ sơ đến hạn giải quyết", "Due in the period", RollUp.FLOW),
+    Field("surveyed", "Lượt đánh giá, khảo sát", "Satisfaction responses", RollUp.FLOW),
+    Field("satisfied", "Lượt hài lòng", "Satisfied responses", RollUp.FLOW),
 )
 
 FIELD_BY_ID: dict[str, Field] = {f.id: f for f in FIELDS}
@@ -132,6 +138,8 @@ BOUNDS: tuple[tuple[str, str], ...] = (
     ("procedures_time_cut", "procedures"),
     ("payments_online", "payments_due"),
     ("e_results", "resolved"),
+    ("digitized_results", "resolved"),
+    ("satisfied", "surveyed"),
 )
 
 
@@ -230,11 +238,19 @@ class Counts(Mapping[str, int]):
                     changed = True
         return Counts(values), frozenset(derived)
 
-    def check(self) -> list[Finding]:
-        """Parts larger than their total (errors) and totals that disagree with their parts (warnings)."""
+    def check(self, derived: Iterable[str] = ()) -> list[Finding]:
+        """Parts larger than their total (errors) and totals that disagree with their parts (warnings).
+
+        Only a single part larger than its total (late > resolved) is an error: no reading of it is
+        possible. Parts that add up to more or less than their total are a slip with a gap in dossiers
+        (negative when the parts say more), and every rate is still computed from the counts. A
+        ``derived`` total (in time = early + on time) larger than the total it is part of is such a sum.
+        """
+        filled = frozenset(derived)
         findings: list[Finding] = []
-        seen: set[tuple[str, str]] = set()
+        over: set[tuple[str, str]] = set()
         gaps: set[tuple[str, int]] = set()
+        reported: list[tuple[str, ...]] = []
         # Longest forms first: a shorter form that restates one through a derived total (resolved_in_time
         # = early + on time) sees the same slip, which is reported once, in the fields the user gave.
         for identity in sorted(IDENTITIES, key=lambda i: -len(i.parts)):
@@ -242,16 +258,36 @@ class Counts(Mapping[str, int]):
             if total is None:
                 continue
             known = [p for p in identity.parts if p in self._values]
+            if identity.total in filled and any(set(known) <= set(parts) for parts in reported):
+                continue  # a total filled from a sum already reported with its gap: the same slip
+            # A part over a total that was itself filled in is that same kind of sum, not a lone part.
+            lone = identity.total not in filled
+            too_big = [p for p in known if self._values[p] > total and p not in filled and lone]
+            for part in too_big:
+                if (identity.total, part) not in over:
+                    over.add((identity.total, part))
+                    findings.append(
+                        Finding(
+                            "part-exceeds-total",
+                            "error",
+                            identity.total,
+                            f"{part} <= {identity.total}",
+                            total,
+                            self._values[part],
+                        )
+                    )
+            if too_big:
+                continue
             parts_sum = sum(self._values[p] for p in known)
-            if parts_sum > total:
-                key = (identity.total, ",".join(known))
-                if key not in seen:
-                    seen.add(key)
-                    label = " + ".join(known)
-                    findings.append(Finding("part-exceeds-total", "error", identity.total, label, total, parts_sum))
-            elif len(known) == len(identity.parts) and parts_sum != total and (identity.total, parts_sum) not in gaps:
+            complete = len(known) == len(identity.parts)
+            # Known parts above the total are a slip even when one part is missing (it is at least 0).
+            if (complete and parts_sum != total) or parts_sum > total:
+                if (identity.total, parts_sum) in gaps:
+                    continue
                 gaps.add((identity.total, parts_sum))
-                findings.append(Finding(identity.code, "warning", identity.total, str(identity), total, parts_sum))
+                reported.append(identity.parts)
+                label = str(identity) if complete else f"{identity.total} = {' + '.join(known)} + …"
+                findings.append(Finding(identity.code, "warning", identity.total, label, total, parts_sum))
         for part, whole in BOUNDS:
             if part in self._values and whole in self._values and self._values[part] > self._values[whole]:
                 findings.append(

@@ -8,6 +8,7 @@ moves to the nearest value that tells the truth (99,99%, 0,01%).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -185,21 +186,92 @@ def format_change(value: Fraction | int | None, points: bool, precision: int, la
     return sign + format_decimal(round_half_up(abs(Fraction(value)), precision).normalize(), lang)
 
 
+# How a printed value relates to the true one. "=" is the plain figure (rounded or truncated to the
+# digits printed); "~" is approximately (within one unit of the last printed digit); the others are
+# inequalities against the printed value ("trên 98%" is > 98%).
+Relation = str
+RELATIONS: tuple[Relation, ...] = ("=", "~", ">", ">=", "<", "<=")
+
+# Words and symbols reports put before a figure, longest first when matched; vi and en.
+_BEFORE: dict[str, Relation] = {
+    **dict.fromkeys(("trên", "hơn", "cao hơn", "lớn hơn", "nhiều hơn", "vượt", "vượt quá"), ">"),
+    **dict.fromkeys(("above", "over", "more than", "greater than", "higher than", "exceeding", ">"), ">"),
+    **dict.fromkeys(("ít nhất", "tối thiểu", "không dưới", "không thấp hơn", "không ít hơn", "từ"), ">="),
+    **dict.fromkeys(("at least", "no less than", "not less than", "≥", ">=", "⩾"), ">="),
+    **dict.fromkeys(("dưới", "thấp hơn", "ít hơn", "nhỏ hơn", "chưa đến", "chưa tới", "chưa đầy"), "<"),
+    **dict.fromkeys(("below", "under", "less than", "lower than", "<"), "<"),
+    **dict.fromkeys(("tối đa", "không quá", "không vượt quá", "không cao hơn", "không hơn"), "<="),
+    **dict.fromkeys(("at most", "no more than", "not more than", "up to", "≤", "<=", "⩽"), "<="),
+    **dict.fromkeys(("gần", "khoảng", "xấp xỉ", "chừng", "ước", "ước đạt", "~", "≈"), "~"),
+    **dict.fromkeys(("about", "around", "approximately", "approx.", "nearly", "almost", "roughly"), "~"),
+}
+_AFTER: dict[str, Relation] = {"trở lên": ">=", "or more": ">=", "and above": ">=", "trở xuống": "<=", "or less": "<="}
+# Verbs that carry no comparison: "đạt trên 98,4%" is "trên 98,4%".
+_FILLER = ("đạt", "chiếm", "là", "ở mức", "đạt mức", "đạt tỷ lệ", "tỷ lệ", "reached", "is")
+
+
+def _words(table: tuple[str, ...] | dict[str, Relation]) -> str:
+    return "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
+
+
+# A word ends at a space, a digit or a symbol; a symbol needs no space after it.
+_FILLER_RE = re.compile(rf"^(?:{_words(_FILLER)})(?=[\s\d])\s*", re.IGNORECASE)
+_BEFORE_RE = re.compile(rf"^(?:{_words(_BEFORE)})(?=[\s\d.,]|$)\s*|^[<>≥≤⩾⩽~≈]=?\s*", re.IGNORECASE)
+_AFTER_RE = re.compile(rf"\s*(?:{_words(_AFTER)})$", re.IGNORECASE)
+
+
+def _relation(text: str) -> tuple[Relation, str, Relation | None]:
+    """(relation before the figure, the figure's text, relation after it) of a printed value."""
+    body = unicodedata.normalize("NFC", text).strip()
+    while (found := _FILLER_RE.match(body)) is not None:
+        body = body[found.end() :]
+    before: Relation = "="
+    found = _BEFORE_RE.match(body)
+    if found is not None:
+        word = found.group().strip().lower()
+        before = _BEFORE.get(word, "=")
+        body = body[found.end() :]
+    after: Relation | None = None
+    tail = _AFTER_RE.search(body)
+    if tail is not None:
+        after = _AFTER[tail.group().strip().lower()]
+        body = body[: tail.start()]
+    return before, body.strip(), after
+
+
 @dataclass(frozen=True)
 class Printed:
-    """A value as a report printed it: its digits, how many decimals, and whether it was a percentage."""
+    """A value as a report printed it: its digits, how many decimals, whether it was a percentage, and
+    the comparison word printed with it ("trên 98%": above 98%)."""
 
     text: str
     value: Decimal  # in printed units: 4.44 for "4,44%"
     decimals: int
     percent: bool
+    relation: Relation = "="
 
     def matches(self, computed: Fraction) -> bool:
-        """Whether ``computed`` (a fraction for a percentage) prints as this, rounded or truncated."""
+        """Whether ``computed`` (a fraction for a percentage) agrees with what was printed: prints as it,
+        rounded or truncated; within one unit of its last digit ("khoảng"); or meets its inequality."""
         shown = computed * HUNDRED if self.percent else computed
         if shown < 0:
             return False
-        return self.value in (round_half_up(shown, self.decimals), truncate(shown, self.decimals))
+        printed = Fraction(self.value)
+        if self.relation == "=":
+            return self.value in (round_half_up(shown, self.decimals), truncate(shown, self.decimals))
+        if self.relation == "~":
+            return abs(shown - printed) <= Fraction(1, 10**self.decimals)
+        return {
+            ">": shown > printed,
+            ">=": shown >= printed,
+            "<": shown < printed,
+            "<=": shown <= printed,
+        }[self.relation]
+
+    @property
+    def exact(self) -> bool:
+        """Whether the value names one figure (plain or approximate), not a bound."""
+        return self.relation in ("=", "~")
 
 
 def _read_number(body: str) -> tuple[Decimal, int] | None:
@@ -226,9 +298,11 @@ def _read_number(body: str) -> tuple[Decimal, int] | None:
     return Decimal(f"{whole}.{fraction}" if fraction else whole), len(fraction)
 
 
-def parse_printed(raw: str | float | int, *, rate: bool) -> Printed:
+def parse_printed(raw: str | float | int, *, rate: bool, comparisons: bool = False) -> Printed:
     """Read "8,57%", "8.57%", "1.234,5" or a number; a bare number for a rate is a fraction (0.0857).
 
+    With ``comparisons``, a comparison word or symbol may come with the figure as reports print it:
+    "trên 98%", "đạt trên 98,4%", "dưới 2%", "khoảng 5%", ">98%", "≥ 95%", "98% trở lên", "about 5%".
     Raises ValueError with a readable reason.
     """
     if isinstance(raw, bool):
@@ -244,23 +318,36 @@ def parse_printed(raw: str | float | int, *, rate: bool) -> Printed:
             return Printed(repr(raw), number * 100, max(0, decimals - 2), True)
         return Printed(repr(raw), number, decimals, False)
     text = raw.strip()
-    percent = text.endswith("%")
-    read = _read_number(text.removesuffix("%").strip())
+    relation: Relation = "="
+    body = text
+    if comparisons:
+        relation, body, after = _relation(text)
+        if after is not None:
+            if relation not in ("=", after) and not (relation == ">=" and after == ">="):
+                raise ValueError(f"{raw!r} mixes two comparisons")
+            relation = after
+    percent = body.endswith("%")
+    read = _read_number(body.removesuffix("%").strip())
     if read is None:
         raise ValueError(f"cannot read {raw!r} as a number or percentage")
     number, decimals = read
     if percent and not rate:
         raise ValueError(f"{raw!r} is a percentage, but this metric is not a rate")
     if rate and not percent:
-        return Printed(text, number * 100, max(0, decimals - 2), True)
-    return Printed(text, number, decimals, percent)
+        return Printed(text, number * 100, max(0, decimals - 2), True, relation)
+    return Printed(text, number, decimals, percent, relation)
 
 
 def format_printed(printed: Printed, computed: Fraction, lang: str) -> str:
-    """The computed value at two more decimals than printed, to show how far apart they are."""
+    """The computed value at two more decimals than printed, to show how far apart they are; against a
+    bound ("trên 98%"), on the side of it that the value is (97,999% is shown below 98%, never 98,00%)."""
+    suffix = "%" if printed.percent else ""
+    if not printed.exact:
+        bound = Fraction(printed.value) / (HUNDRED if printed.percent else 1)
+        shown_against, _ = displayed_against(computed, bound, printed.percent, printed.decimals + 2)
+        return format_decimal(shown_against, lang) + suffix
     shown = computed * HUNDRED if printed.percent else computed
-    text = format_decimal(round_half_up(shown, printed.decimals + 2), lang)
-    return text + ("%" if printed.percent else "")
+    return format_decimal(round_half_up(shown, printed.decimals + 2), lang) + suffix
 
 
 def cell_text(kind: str, value: object, precision: int, lang: str) -> str:

@@ -63,8 +63,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "[parcalc] {key} is {first} in one file and {second} in another",
     ),
     "part-exceeds-total": (
-        "thành phần lớn hơn tổng: {identity} cho {parts_sum} > {total}",
-        "parts larger than their total: {identity} gives {parts_sum} > {total}",
+        "thành phần lớn hơn tổng: {identity} không thỏa, {parts_sum} > {total}",
+        "a part larger than its total: {identity} fails, {parts_sum} > {total}",
     ),
     "identity-gap": (
         "{identity} không khớp: {total} so với {parts_sum} (chênh {gap} hồ sơ)",
@@ -98,6 +98,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{pending}: chênh {gap} hồ sơ",
         "carried over {carried_over} at the start of {period} but pending {pending} at the end of "
         "{previous}: {gap} dossiers",
+    ),
+    "subperiod-gap": (
+        "{key} của kỳ {period} là {total} nhưng {parts} {inside} {parts_sum} (chênh {gap} hồ sơ)",
+        "{key} of {period} is {total} but {parts} {inside} {parts_sum} ({gap} dossiers)",
     ),
     "not-summable": (
         "{key} không cộng dồn được qua các tháng của {period}; để trống",
