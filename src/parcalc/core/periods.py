@@ -146,6 +146,13 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$"), "dates"),
 ]
 
+_MM = r"(0[1-9]|1[0-2])"
+# The same grammar as one regular expression, for the JSON Schema (editors flag a period they cannot read).
+PATTERN = (
+    rf"^\s*(\d{{4}}(-([Hh][12]|[Qq][1-4]|{_MM}(\.\.\d{{4}}-{_MM})?))?"
+    r"|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})\s*$"
+)
+
 GRAMMAR = "2022, 2022-H1, 2022-Q3, 2022-09, 2022-01..2022-09, 2021-12-15..2022-06-14 or {start, end}"
 
 

@@ -9,6 +9,7 @@ validated (parcalc.data.loading.validate_model); a run on a CSV sheet alone neve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic_core import SchemaValidator
@@ -163,8 +164,41 @@ def validate(raw: Any) -> dict[str, Any]:
     return result
 
 
-def json_schema() -> dict[str, Any]:
+def json_schema(custom_metrics: Sequence[str] = ()) -> dict[str, Any]:
+    """The JSON Schema of the data file, for editors.
+
+    Beyond what the validator checks, it names the values an editor can complete: the metric ids (the
+    built-in ones, plus ``custom_metrics``, the ids a file declares in ``[[metrics]]``) where a target,
+    a band or a stated value names a metric, the count fields a custom metric sums, and the period
+    grammar as a pattern. So an editor flags ``metric = "onlin_share"`` or ``period = "2022-H3"``.
+    """
     from pydantic.json_schema import GenerateJsonSchema
 
+    from parcalc.core.metrics import Registry
+    from parcalc.core.periods import PATTERN
+
     schema = GenerateJsonSchema().generate(DATA_FILE)
+    metric_ids = list(dict.fromkeys([*Registry(), *custom_metrics]))
+    defs = schema["$defs"]
+    for table in ("Target", "Band"):
+        defs[table]["properties"]["metric"] = _enum(defs[table]["properties"]["metric"], metric_ids)
+    stated = defs["Figures"]["properties"]["stated"]
+    value = stated.pop("additionalProperties")
+    stated.pop("propertyNames", None)
+    stated["properties"] = {metric_id: value for metric_id in metric_ids}
+    stated["additionalProperties"] = False
+    for side in ("numerator", "denominator"):
+        items = defs["Metric"]["properties"][side]["items"]
+        defs["Metric"]["properties"][side]["items"] = _enum(items, [f.id for f in FIELDS])
+    for table in ("Target", "Figures"):
+        period = defs[table]["properties"]["period"]
+        period["anyOf"] = [
+            {"type": "string", "pattern": PATTERN} if option.get("type") == "string" else option
+            for option in period["anyOf"]
+        ]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "parcalc data file", **schema}
+
+
+def _enum(schema: dict[str, Any], values: Sequence[str]) -> dict[str, Any]:
+    kept = {k: v for k, v in schema.items() if k in ("title", "description")}
+    return {**kept, "enum": list(values)}
