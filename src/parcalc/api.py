@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from parcalc.core.issues import InputError, Problem, UsageError, did_you_mean
 
 if TYPE_CHECKING:
-    from parcalc.analysis.calc import ComputeResult, Query
+    from parcalc.analysis.calc import ComputeResult, Query, RowResult
     from parcalc.analysis.engine import Outcome
     from parcalc.analysis.grouping import Grouping
     from parcalc.core.metrics import Registry
@@ -241,6 +241,17 @@ def validate(data: Dataset | DataSource = None) -> Validation:
     return Validation(problems_of(rows, period_gaps(dataset, rows)), dataset.settings.lang)
 
 
+def _check_filters(dataset: Dataset, rows: Sequence[RowResult], filters: Filters) -> None:
+    """A period, level or unit asked for that matches no figures is a usage error, as in compute."""
+    from parcalc.analysis.calc import Query
+    from parcalc.analysis.grouping import Grouping, check_filters
+
+    # a target on a unit covers the units under it, as --by unit does
+    check_filters(
+        dataset, rows, Query(filters.periods, filters.levels, filters.units), Grouping(by=frozenset({"unit"}))
+    )
+
+
 def check_targets(
     data: Dataset | DataSource = None,
     *,
@@ -260,6 +271,7 @@ def check_targets(
         raise UsageError("no targets to check: add [[targets]] to a data file, or load target files or presets")
     filters = parse_filters(dataset, period, level, unit, target)
     rows = analyse_all(dataset)
+    _check_filters(dataset, rows, filters)
     result = evaluate(dataset, rows, filters, fail_on_no_data)
     return Outcome(dataset, result, problems_of(rows, result.problems))
 
@@ -291,6 +303,7 @@ def rank(
     rules = ranking.read_bands(bands, by) if bands else ranking.dataset_bands(dataset, by)
     filters = parse_filters(dataset, period, level)
     rows = analyse_all(dataset)
+    _check_filters(dataset, rows, filters)
     if by is not None:
         result = ranking.by_metric(dataset, rows, by, rules, ascending, filters.periods, filters.levels)
     else:

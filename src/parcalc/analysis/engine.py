@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from parcalc.analysis.calc import ComputeResult, Query, RowResult, analyse_all, compute
-from parcalc.analysis.grouping import Grouping
-from parcalc.analysis.grouping import roll_up as roll_up_groups
+from parcalc.analysis.calc import ComputeResult, Query, RowResult, analyse_all
+from parcalc.analysis.grouping import Grouping, report
 from parcalc.core.issues import InputError, Problem, unique
 from parcalc.data.dataset import Dataset, load
 
@@ -75,5 +74,6 @@ def roll_up(data: Dataset | Sequence[str], grouping: Grouping, query: Query | Qu
     dataset = data if isinstance(data, Dataset) else load(data)
     asked = query_for(dataset)
     rows = analyse_all(dataset, metrics=not grouping.active)
-    result = roll_up_groups(dataset, rows, grouping, asked) if grouping.active else compute(dataset, asked, rows)
+    # a filter that matches nothing is refused; an asked period no row holds is built from the rows inside it
+    result = report(dataset, rows, grouping, asked)
     return Outcome(dataset, result, result.run_problems(rows))

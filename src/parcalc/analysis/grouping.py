@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from parcalc.analysis.calc import ComputeResult, Query, RowResult, compute, period_gaps
 from parcalc.analysis.rollup import Engine, Key
-from parcalc.core.issues import Problem, UsageError, warning
+from parcalc.core.issues import LangText, Problem, UsageError, warning
 from parcalc.core.periods import Grain, Period, containing, month_run
 from parcalc.data.dataset import Dataset
 
@@ -113,17 +113,43 @@ def _reported_in(row: RowResult, grain: Grain | None, asked: Sequence[Period]) -
     return found, not found
 
 
-def _refuse_rolling_down(grain: Grain, too_long: Sequence[RowResult], any_kept: bool, problems: list[Problem]) -> None:
-    """Rows longer than the grain: an error when nothing else is left, else a warning per period."""
+def _refuse_rolling_down(
+    grain: Grain,
+    too_long: Sequence[RowResult],
+    unaligned: Sequence[RowResult],
+    reported: set[Period],
+    problems: list[Problem],
+) -> None:
+    """Rows longer than the grain, or windows that are not whole months: an error when nothing else is
+    left, else a warning per period left out."""
     name = grain.name.lower()
-    if not any_kept:
+    if not reported:
+        if not too_long:
+            labels = ", ".join(sorted({r.period.label for r in unaligned}))
+            verb = "is" if len({r.period for r in unaligned}) == 1 else "are"
+            raise GroupingError(
+                f"{labels} {verb} not a whole {name} nor made of whole months, "
+                f"so the figures cannot be rolled up to a {name}",
+                option="grain",
+            )
         labels = ", ".join(sorted({r.period.label for r in too_long}))
         raise GroupingError(
             f"--grain {name}: the figures are for {labels}, longer than a {name}; "
             "rolling down would need figures the file does not have"
         )
-    for period in sorted({r.period for r in too_long}):
-        problems.append(warning("not-rolled-down", period=period.label, grain=name).located(period=period.label))
+    longer = LangText(
+        vi=f"dài hơn một {grain.vi}, không chia nhỏ được", en=f"is longer than a {name} and cannot be split"
+    )
+    partial = LangText(
+        vi=f"không phải trọn một {grain.vi} hay gồm trọn các tháng",
+        en=f"is not a whole {name} nor made of whole months",
+    )
+    # A window inside a reported period is still counted there (the roll-up tiles it in); one that
+    # straddles two is left out.
+    straddling = [r for r in unaligned if not any(_inside(r.period, p) for p in reported)]
+    for rows_of, why in ((too_long, longer), (straddling, partial)):
+        for period in sorted({r.period for r in rows_of}):
+            problems.append(warning("not-rolled-down", period=period.label, why=why).located(period=period.label))
 
 
 def _periods_reported(
@@ -134,14 +160,16 @@ def _periods_reported(
     asked = split_periods(periods, grain)
     mapped: dict[int, list[Period]] = {}
     too_long: list[RowResult] = []
+    unaligned: list[RowResult] = []  # date windows that are not whole reporting months
     for i, row in enumerate(rows):
         found, longer = _reported_in(row, grain, asked)
         if longer:
-            too_long.append(row)
+            whole_months = row.period.month_indices() is not None or row.period.months is not None
+            (too_long if asked or whole_months else unaligned).append(row)
         if found:
             mapped[i] = found
-    if grain is not None and too_long:
-        _refuse_rolling_down(grain, too_long, bool(mapped), problems)
+    if grain is not None and (too_long or unaligned):
+        _refuse_rolling_down(grain, too_long, unaligned, {p for found in mapped.values() for p in found}, problems)
     return mapped
 
 
@@ -185,3 +213,77 @@ def roll_up(dataset: Dataset, rows: Sequence[RowResult], grouping: Grouping, que
             found = replace(found, compare=(before, engine.row(before, level, unit)))
         out.append(found)
     return compute(dataset, Query(metrics=query.metrics), out, gaps=False, problems=problems)
+
+
+def builds_periods(rows: Sequence[RowResult], query: Query) -> bool:
+    """Whether ``--period`` asks for a period that no row holds as such but rows inside it make up
+    (``--period 2024`` over monthly figures): the report then builds it by roll-up, as targets do."""
+    held = {r.period for r in rows}
+    return any(p not in held and any(_inside(r.period, p) for r in rows) for p in query.periods)
+
+
+def report(dataset: Dataset, rows: Sequence[RowResult], grouping: Grouping, query: Query) -> ComputeResult:
+    """The compute result: the rows as given, or rolled up when a grouping or an asked period needs it."""
+    check_filters(dataset, rows, query, grouping)
+    if grouping.active or builds_periods(rows, query):
+        return roll_up(dataset, rows, grouping, query)
+    return compute(dataset, query, rows)
+
+
+def _choices(values: Iterable[str], limit: int = 6) -> str:
+    shown = list(dict.fromkeys(values))
+    more = f", … ({len(shown)} in all)" if len(shown) > limit else ""
+    return ", ".join(shown[:limit]) + more
+
+
+def check_filters(dataset: Dataset, rows: Sequence[RowResult], query: Query, grouping: Grouping = Grouping()) -> None:
+    """Each ``--period``, ``--level`` and ``--unit`` value must match figures the files hold.
+
+    A value that matches nothing is a mistake (a typo, a year the file does not cover), never an empty
+    report with exit 0: it raises GroupingError, a usage error, with a "did you mean" or what there is.
+    """
+    from parcalc.core.issues import did_you_mean
+
+    levels = list(dict.fromkeys([*dataset.settings.levels, *(r.level for r in rows if r.level is not None)]))
+    for level in query.levels:
+        if level not in levels:
+            raise GroupingError(
+                f"{level!r} is not one of {', '.join(levels)}{did_you_mean(level, levels)}", option="level"
+            )
+        if rows and not any(r.level == level for r in rows):
+            held = [lv for lv in levels if any(r.level == lv for r in rows)]
+            raise GroupingError(f"no figures at level {level!r}; the files have {_choices(held)}", option="level")
+    with_rows = {r.unit for r in rows if r.unit is not None}
+    known = [*dict.fromkeys([*sorted(with_rows), *dataset.units])]
+    for unit in query.units:
+        if unit not in known:
+            by_name = [u.id for u in dataset.units.values() if u.name and u.name.casefold() == unit.casefold()]
+            hint = f" (did you mean {by_name[0]!r}, the id of {unit!r}?)" if by_name else str(did_you_mean(unit, known))
+            raise GroupingError(f"no unit {unit!r} in the files{hint}", option="unit")
+        reachable = unit in with_rows or (
+            "unit" in grouping.by and any(unit in dataset.ancestors(u) for u in with_rows)
+        )
+        if rows and not reachable:
+            below = any(unit in dataset.ancestors(u) for u in with_rows)
+            hint = "; add --by unit to sum the units under it" if below else ""
+            raise GroupingError(f"no figures for unit {unit!r}{hint}", option="unit")
+    periods = sorted({r.period for r in rows})
+    for period in query.periods:
+        if any(r.period == period or _inside(r.period, period) for r in rows):
+            continue
+        if not periods:
+            raise GroupingError(f"no figures for {period.label}: the files hold no figures", option="period")
+        longer = sorted({r.period.label for r in rows if _inside(period, r.period)})
+        if longer:
+            raise GroupingError(
+                f"no figures for {period.label}: the files hold {_choices(longer)}, "
+                "longer periods that cannot be split",
+                option="period",
+            )
+        first, last = periods[0], periods[-1]
+        span = first.label if len(periods) == 1 else f"{first.label} to {last.label}"
+        labels = [p.label for p in periods]
+        raise GroupingError(
+            f"no figures for {period.label}; the files hold {span}{did_you_mean(period.label, labels)}",
+            option="period",
+        )

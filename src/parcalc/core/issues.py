@@ -108,8 +108,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{key} cannot be added over the months of {period}; left empty",
     ),
     "not-rolled-down": (
-        "kỳ {period} dài hơn một {grain}, không chia nhỏ được; không đưa vào tổng hợp",
-        "{period} is longer than a {grain} and cannot be split; left out of the roll-up",
+        "kỳ {period} {why}; không đưa vào tổng hợp",
+        "{period} {why}; left out of the roll-up",
     ),
     # parcalc ingest: record files that cannot be read, and record rows left out of the figures.
     "records-file": ("không đọc được tệp hồ sơ: {detail}", "{detail}"),

@@ -29,6 +29,11 @@ class Grain(IntEnum):
     HALF = 6
     YEAR = 12
 
+    @property
+    def vi(self) -> str:
+        """The grain as Vietnamese reports name it: tháng, quý, 6 tháng, năm."""
+        return {1: "tháng", 3: "quý", 6: "6 tháng", 12: "năm"}[self.value]
+
     @classmethod
     def parse(cls, name: str) -> Grain:
         try:

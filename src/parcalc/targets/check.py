@@ -154,6 +154,9 @@ class TargetResult:
     check: Check
     months: list[Check] | None = None
     problems: list[Problem] = field(default_factory=list)
+    # Without data: the counts the metric needs that the figures do not give, with the level they are
+    # missing at ("pending_within" at "district"); empty when the scope has no figures at all.
+    missing: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -321,9 +324,86 @@ class Checker:
             if not periods:
                 results.append(self.result(placed, metric, None, scope.level, unit))
             for period in periods:
-                for each in scope.units():
-                    results.append(self.result(placed, metric, period, scope.level, each))
+                for where, missing in self._where(metric, period, scope):
+                    result = self.result(placed, metric, period, *where)
+                    if result.status != "met" and result.check.actual is None:
+                        result.missing = missing
+                    results.append(result)
         return [r for r in results if filters.keeps(r.level, r.unit)]
+
+    # Where a target is checked: on the rows that hold its inputs.
+
+    def _counts(self, period: Period, level: str | None, unit: str | None) -> Counts | None:
+        figures = self.engine.row(period, level, unit)
+        return figures.counts if figures is not None else None
+
+    def _missing(self, metric: Metric, period: Period, level: str | None, unit: str | None) -> list[str]:
+        counts = self._counts(period, level, unit)
+        if counts is None:
+            return []
+        return [f for f in _fields(metric) if counts.get(f) is None]
+
+    def _holds_any(self, metric: Metric, period: Period, level: str | None, unit: str | None) -> bool:
+        counts = self._counts(period, level, unit)
+        return counts is not None and any(counts.get(f) is not None for f in _fields(metric))
+
+    def _levels_with_figures(self, period: Period) -> list[str]:
+        held = {r.level for r in self.rows if _overlaps(r.period, period)}
+        return [lv for lv in self.dataset.settings.levels if lv in held]
+
+    def _where(
+        self, metric: Metric, period: Period, scope: _Scope
+    ) -> list[tuple[tuple[str | None, str | None], list[tuple[str, str | None]]]]:
+        """The (level, unit) rows to check, each with the counts it lacks (named when it has no data).
+
+        A target without a scope is checked on each level that has the metric's inputs, and on the
+        whole where every level has them; a level's units and its own row are checked where their
+        figures hold any of the inputs (a unit that only holds the service catalogue is not checked
+        for the progress rate). Where no row holds them, one result without data names what is missing.
+        """
+        if scope.level is None and scope.unit is None:
+            levels = self._levels_with_figures(period)
+            if len(levels) <= 1:
+                return [((None, None), [(f, lv) for lv in levels for f in self._missing(metric, period, lv, None)])]
+            found = {lv: self._in_level(metric, period, _Scope(self.engine, self.rows, lv, None)) for lv in levels}
+            chosen = [(where, missing) for relevant, _ in found.values() for where, missing in relevant if not missing]
+            if not any(self._missing(metric, period, lv, None) for lv in levels):
+                chosen.append(((None, None), []))
+            if chosen:
+                return chosen
+            return [((None, None), [(f, lv) for lv in levels for f in self._missing(metric, period, lv, None)])]
+        relevant, fallback = self._in_level(metric, period, scope)
+        return relevant or fallback
+
+    def _in_level(
+        self, metric: Metric, period: Period, scope: _Scope
+    ) -> tuple[
+        list[tuple[tuple[str | None, str | None], list[tuple[str, str | None]]]],
+        list[tuple[tuple[str | None, str | None], list[tuple[str, str | None]]]],
+    ]:
+        """A scope's rows that hold any of the metric's inputs, and what to report when none does."""
+        units = scope.units()
+        candidates: list[tuple[str | None, str | None]] = [(scope.level, u) for u in units]
+        own_row = any(r.level == scope.level and r.unit is None and _overlaps(r.period, period) for r in self.rows)
+        if scope.unit is None and units != [None] and own_row:
+            candidates.insert(0, (scope.level, None))
+
+        def described(
+            where: tuple[str | None, str | None],
+        ) -> tuple[tuple[str | None, str | None], list[tuple[str, str | None]]]:
+            return where, [(f, where[0]) for f in self._missing(metric, period, *where)]
+
+        relevant = [described(c) for c in candidates if self._holds_any(metric, period, *c)]
+        fallback = [described(c) for c in (candidates[:1] if own_row else candidates)]
+        return relevant, fallback
+
+
+def _fields(metric: Metric) -> tuple[str, ...]:
+    return metric.numerator if metric.kind == "per_month" else (*metric.numerator, *metric.denominator)
+
+
+def _overlaps(inner: Period, outer: Period) -> bool:
+    return inner.start <= outer.end and outer.start <= inner.end
 
 
 def evaluate(
