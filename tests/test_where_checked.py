@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+import parcalc
 from parcalc.analysis import calc, grouping
 from parcalc.analysis.calc import Query
 from parcalc.data import dataset
-from parcalc.targets import check, presets
+from parcalc.targets import check
 
 if TYPE_CHECKING:
     from conftest import Ran
@@ -23,7 +24,7 @@ ROLLUP = str(ROOT / "examples" / "rollup-3tier.toml")
 
 
 def _results(*args: str) -> list[tuple[str, str | None, str | None, str]]:
-    data = presets.load_dataset([BINH_PHUOC], [], ["qd766-2022"])
+    data = parcalc.load(BINH_PHUOC, presets=["qd766-2022"])
     rows = calc.analyse_all(data)
     filters = check.Filters(levels=args)
     return [(r.name, r.level, r.unit, r.status) for r in check.evaluate(data, rows, filters).results]
@@ -52,7 +53,7 @@ def test_with_level_province_the_level_row_is_checked_not_only_the_catalogue_uni
 
 
 def test_a_result_without_data_names_the_counts_that_are_missing_and_where() -> None:
-    data = presets.load_dataset([BINH_PHUOC], [], ["qd766-2022"])
+    data = parcalc.load(BINH_PHUOC, presets=["qd766-2022"])
     rows = calc.analyse_all(data)
     results = check.evaluate(data, rows).results
     online = next(r for r in results if r.name == "qd766-online-submission")
@@ -86,10 +87,10 @@ def test_an_asked_period_is_built_from_the_rows_inside_it(asked: str, months: in
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        (Query(levels=("ward",)), "--level: 'ward' is not one of province, district, commune"),
+        (Query(levels=("ward",)), "'ward' is not one of province, district, commune"),
         (Query(levels=("comune",)), "did you mean 'commune'?"),
         (Query(units=("xa-an-bin",)), "did you mean 'xa-an-binh'?"),
-        (Query(units=("nope",)), "--unit: no unit 'nope' in the files"),
+        (Query(units=("nope",)), "no unit 'nope' in the files"),
         (Query(units=("huyen-an-phu",)), "add --by unit"),
     ],
 )

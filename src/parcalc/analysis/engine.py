@@ -70,7 +70,11 @@ def roll_up(data: Dataset | Sequence[str], grouping: Grouping, query: Query | Qu
 
         columnar = try_compute(list(data), grouping, query_for)
         if columnar is not None:
-            return Outcome(columnar.dataset, columnar.result, columnar.problems)
+            asked = query_for(columnar.dataset)
+            filtered = asked.periods or asked.levels or asked.units
+            # Nothing kept by a filter: the row-by-row path says which value matched nothing (exit 2).
+            if columnar.result.rows or not filtered:
+                return Outcome(columnar.dataset, columnar.result, columnar.problems)
     dataset = data if isinstance(data, Dataset) else load(data)
     asked = query_for(dataset)
     rows = analyse_all(dataset, metrics=not grouping.active)
