@@ -349,7 +349,7 @@ def test_a_sheet_alone_loads_neither_pydantic_nor_duckdbs_python_layer(tmp_path:
     args = ["compute", str(sheet), "--grain", "year", "--by", "level", "-f", "json"]
     code = (
         "import sys\n"
-        "from parcalc.cli import main\n"
+        "from parcalc.__main__ import main\n"
         f"sys.argv = ['parcalc', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "print(*(m for m in ('pydantic_core', '_duckdb', 'duckdb') if m in sys.modules), file=sys.stderr)\n"

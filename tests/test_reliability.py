@@ -203,7 +203,7 @@ def _big_input(folder: Path, rows: int = 400) -> Path:
 @pytest.mark.parametrize("sigpipe", [True, False], ids=["sigpipe", "no-sigpipe"])
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path, sigpipe: bool) -> None:
     # Without SIGPIPE (Windows) a closed pipe is a BrokenPipeError: it must end the run quietly too.
-    launcher = "from parcalc.cli import main; main()"
+    launcher = "from parcalc.__main__ import main; main()"
     if not sigpipe:
         launcher = "import signal; del signal.SIGPIPE; " + launcher
     process = subprocess.Popen(

@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from parcalc import __version__
-from parcalc.__main__ import EXIT_INVALID, EXIT_MISSED, fail, handled, problems_to_stderr
-from parcalc.__main__ import main as main  # the console script's entry, also where it always was
 from parcalc.core.issues import UsageError
 from parcalc.data.loading import resolve_files
+from parcalc.exits import EXIT_INVALID, EXIT_MISSED, fail, handled, problems_to_stderr
 
 if TYPE_CHECKING:
     from parcalc.analysis.engine import Outcome
