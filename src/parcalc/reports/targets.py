@@ -34,9 +34,9 @@ def value_json(value: Fraction | None, rate: bool) -> float | int | None:
     return float(value)
 
 
-def _check_json(check: Check, metric: Metric) -> dict[str, Any]:
+def _check_values(check: Check, metric: Metric) -> dict[str, Any]:
+    """A check's value, verdict and counts: of a whole result, and of each of its months."""
     return {
-        "period": check.period.label if check.period else None,
         "actual": value_json(check.actual, metric.is_rate),
         "status": check.status,
         "shortfall": check.shortfall,
@@ -44,6 +44,10 @@ def _check_json(check: Check, metric: Metric) -> dict[str, Any]:
         "denominator": check.denominator,
         "required": check.required,
     }
+
+
+def _check_json(check: Check, metric: Metric) -> dict[str, Any]:
+    return {"period": check.period.label if check.period else None, **_check_values(check, metric)}
 
 
 def result_json(result: TargetResult) -> dict[str, Any]:
@@ -62,12 +66,7 @@ def result_json(result: TargetResult) -> dict[str, Any]:
         "level": result.level,
         "unit": result.unit,
         "unit_name": result.unit_name,
-        "actual": value_json(check.actual, metric.is_rate),
-        "status": check.status,
-        "shortfall": check.shortfall,
-        "numerator": check.numerator,
-        "denominator": check.denominator,
-        "required": check.required,
+        **_check_values(check, metric),
         "points": value_json(points, False),
         "full_mark": value_json(full_mark, metric.is_rate),
         "score": float(result.score) if result.score is not None else None,
